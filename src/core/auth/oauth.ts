@@ -1,0 +1,206 @@
+import { AppError, LOGIN_HINT } from '../errors.js';
+
+type Oidc = typeof import('openid-client');
+let oidcModule: Promise<Oidc> | undefined;
+/** openid-client loads on first use, so commands that never talk OAuth start faster. */
+const loadOidc = () => (oidcModule ??= import('openid-client'));
+
+export interface OAuthClient {
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken: string | undefined;
+  expiresInSeconds: number;
+  scopes: string[];
+}
+
+export interface PreparedAuthorization {
+  url: URL;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+const REQUEST_TIMEOUT_S = 30;
+
+/** Atlassian publishes no usable discovery for 3LO apps, so the endpoints are spelled out. */
+async function configuration(client: OAuthClient) {
+  const oidc = await loadOidc();
+  const server = {
+    issuer: client.authUrl,
+    authorization_endpoint: `${client.authUrl}/authorize`,
+    token_endpoint: `${client.authUrl}/oauth/token`,
+    revocation_endpoint: `${client.authUrl}/oauth/revoke`,
+  };
+  // The token endpoint demands client_secret even with PKCE: client_secret_post carries it.
+  // Building the authorize URL needs no secret; None() keeps openid-client from asking for one.
+  const auth = client.clientSecret ? oidc.ClientSecretPost(client.clientSecret) : oidc.None();
+  const config = new oidc.Configuration(server, client.clientId, undefined, auth);
+  config.timeout = REQUEST_TIMEOUT_S;
+  // Plain http only ever reaches here for loopback URLs (config.checkServiceUrl refused the rest).
+  if (client.authUrl.startsWith('http://')) oidc.allowInsecureRequests(config);
+  return { oidc, config };
+}
+
+/** Builds the authorize URL with PKCE (S256), a fresh state, the audience and prompt=consent. */
+export async function prepareAuthorization(options: {
+  authUrl: string;
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+}): Promise<PreparedAuthorization> {
+  const { oidc, config } = await configuration({ ...options, clientSecret: '' });
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = oidc.randomState();
+  const url = oidc.buildAuthorizationUrl(config, {
+    audience: 'api.atlassian.com',
+    scope: options.scopes.join(' '),
+    redirect_uri: options.redirectUri,
+    state,
+    response_type: 'code',
+    prompt: 'consent',
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+  });
+  return { url, state, codeVerifier, redirectUri: options.redirectUri };
+}
+
+/**
+ * Exchanges the code from the callback. `callbackQuery` is the query the browser brought back;
+ * openid-client checks its state and error fields before anything is sent.
+ */
+export async function exchangeCode(
+  client: OAuthClient,
+  pending: Pick<PreparedAuthorization, 'state' | 'codeVerifier' | 'redirectUri'>,
+  callbackQuery: URLSearchParams,
+): Promise<TokenSet> {
+  const { oidc, config } = await configuration(client);
+  // The redirect_uri sent with the code must be the registered one, not the socket's 127.0.0.1.
+  const currentUrl = new URL(pending.redirectUri);
+  currentUrl.search = callbackQuery.toString();
+  try {
+    const response = await oidc.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: pending.codeVerifier,
+      expectedState: pending.state,
+    });
+    return toTokenSet(response);
+  } catch (error) {
+    throw mapOAuthError(error, 'exchange', client.authUrl);
+  }
+}
+
+/** One refresh grant. Rotation means the caller must store the new refresh token at once. */
+export async function refreshGrant(client: OAuthClient, refreshToken: string): Promise<TokenSet> {
+  const { oidc, config } = await configuration(client);
+  try {
+    return toTokenSet(await oidc.refreshTokenGrant(config, refreshToken));
+  } catch (error) {
+    throw mapOAuthError(error, 'refresh', client.authUrl);
+  }
+}
+
+/** Best-effort revocation (not confirmed to exist for 3LO apps): true when the server accepted it. */
+export async function revokeToken(client: OAuthClient, token: string): Promise<boolean> {
+  const { oidc, config } = await configuration(client);
+  try {
+    await oidc.tokenRevocation(config, token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toTokenSet(response: { access_token: string; refresh_token?: string; expires_in?: number; scope?: string }): TokenSet {
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token,
+    expiresInSeconds: typeof response.expires_in === 'number' && response.expires_in > 0 ? response.expires_in : 3600,
+    scopes: (response.scope ?? '').split(' ').filter(Boolean),
+  };
+}
+
+interface OAuthLikeError {
+  name?: string;
+  code?: string;
+  error?: string;
+  error_description?: string;
+  status?: number;
+  cause?: unknown;
+  message?: string;
+}
+
+/** Turns openid-client's errors into AppErrors that name the fix. Never includes a token. */
+export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string): AppError {
+  if (error instanceof AppError) return error;
+  const e = (error ?? {}) as OAuthLikeError;
+  const description = e.error_description ? ` (${e.error_description})` : '';
+  if (e.name === 'AuthorizationResponseError' || (e.error && e.status === undefined)) {
+    if (e.error === 'access_denied') {
+      return new AppError('CONSENT_DENIED', 'The sign-in was not approved in the browser.', {
+        hint: 'Run `confluence-adf auth login` again and choose Accept on the Atlassian consent page.',
+        cause: error,
+      });
+    }
+    return new AppError('AUTHORIZE_FAILED', `Atlassian refused the authorization: ${e.error}${description}.`, { hint: LOGIN_HINT, cause: error });
+  }
+  if (e.code === 'OAUTH_INVALID_RESPONSE' && /state/i.test(e.message ?? '')) {
+    return new AppError('STATE_MISMATCH', 'The answer from the browser does not belong to this sign-in (state mismatch).', {
+      hint: 'Start again with `confluence-adf auth login` and finish it in the same browser window.',
+      cause: error,
+    });
+  }
+  if (e.name === 'ResponseBodyError' || e.error) {
+    const status = e.status ?? 0;
+    if (status === 401 && e.error === 'access_denied') {
+      return new AppError(
+        phase === 'exchange' ? 'INVALID_CLIENT' : 'SESSION_EXPIRED',
+        phase === 'exchange'
+          ? 'Atlassian rejected the client ID or client secret (401 at the token endpoint).'
+          : 'Atlassian rejected the client credentials while refreshing; the session has ended.',
+        {
+          hint:
+            'Copy the Client ID and Secret again from developer.atlassian.com → your app → Settings, then run `confluence-adf auth login`.',
+          cause: error,
+        },
+      );
+    }
+    if (phase === 'refresh' && (e.error === 'invalid_grant' || e.error === 'unauthorized_client')) {
+      return new AppError(
+        'SESSION_EXPIRED',
+        `Your Confluence session has ended: Atlassian no longer accepts its refresh token${description}. This happens after 90 days unused, a year after sign-in, a password change, or when access was removed under Connected apps.`,
+        { hint: LOGIN_HINT, cause: error },
+      );
+    }
+    if (phase === 'exchange' && e.error === 'invalid_grant') {
+      const redirect = /redirect/i.test(e.error_description ?? '');
+      return new AppError(redirect ? 'REDIRECT_URI_MISMATCH' : 'AUTHORIZE_FAILED', `Atlassian refused the sign-in code${description}.`, {
+        hint: redirect
+          ? 'The callback URL of your app must be exactly http://localhost:PORT/oauth/callback for the --callback-port you use.'
+          : 'The code may have expired or been used already: run `confluence-adf auth login` again.',
+        cause: error,
+      });
+    }
+    if (status >= 500) return unreachable(authUrl, `answered ${status}`, error);
+    return new AppError('AUTHORIZE_FAILED', `Atlassian's token endpoint answered ${status} ${e.error ?? ''}${description}.`, { hint: LOGIN_HINT, cause: error });
+  }
+  const response = e.cause as { status?: number } | undefined;
+  if (typeof response?.status === 'number') {
+    if (response.status >= 500) return unreachable(authUrl, `answered ${response.status}`, error);
+    return new AppError('BAD_RESPONSE', `Atlassian's token endpoint gave an answer that is not OAuth (${response.status}).`, { cause: error });
+  }
+  if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'TypeError' || e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'OAUTH_PARSE_ERROR') {
+    return unreachable(authUrl, e.name === 'TimeoutError' ? 'did not answer in time' : 'could not be reached', error);
+  }
+  return new AppError('INTERNAL', `Sign-in failed unexpectedly: ${e.message ?? String(error)}`, { cause: error });
+}
+
+function unreachable(authUrl: string, what: string, cause: unknown): AppError {
+  return new AppError('NETWORK', `Atlassian (${authUrl}) ${what}. Your saved tokens were kept.`, {
+    hint: 'Check your network connection and try again.',
+    cause,
+  });
+}

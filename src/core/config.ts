@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { AppError } from './errors.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_AUTH_URL = 'https://auth.atlassian.com';
+export const DEFAULT_API_URL = 'https://api.atlassian.com';
+export const DEFAULT_CALLBACK_PORT = 9000;
+
+export interface Paths {
+  home: string;
+  tokenFile: string;
+  keyFile: string;
+  /** The file proper-lockfile guards while a process refreshes. */
+  refreshLockTarget: string;
+}
+
+/** Where this tool keeps its files: $CONFLUENCE_ADF_HOME, else ~/.mcp/confluence-adf. */
+export function resolvePaths(env: Env, homedir: string): Paths {
+  const home = env.CONFLUENCE_ADF_HOME ? path.resolve(env.CONFLUENCE_ADF_HOME) : path.join(homedir, '.mcp', 'confluence-adf');
+  return {
+    home,
+    tokenFile: path.join(home, 'oauth-tokens.json'),
+    keyFile: path.join(home, 'oauth-tokens.key'),
+    refreshLockTarget: path.join(home, 'refresh'),
+  };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Accepts https anywhere and plain http only on loopback, where no one can listen in. */
+export function checkServiceUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AppError('INSECURE_URL', `${name} is not a URL: ${raw}`, { hint: `Set ${name} to an https:// address.` });
+  }
+  if (url.protocol === 'https:') return url.origin + url.pathname.replace(/\/+$/, '');
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url.origin + url.pathname.replace(/\/+$/, '');
+  throw new AppError('INSECURE_URL', `${name} must use https (plain http is allowed only for localhost): ${raw}`, {
+    hint: `Set ${name} to an https:// address, or unset it to use Atlassian.`,
+  });
+}
+
+export interface ServiceUrls {
+  authUrl: string;
+  apiUrl: string;
+}
+
+/** Base URLs: the environment wins, then what the login was made against, then Atlassian's. */
+export function resolveServiceUrls(env: Env, stored?: Partial<ServiceUrls>): ServiceUrls {
+  return {
+    authUrl: checkServiceUrl('CONFLUENCE_ADF_AUTH_URL', env.CONFLUENCE_ADF_AUTH_URL || stored?.authUrl || DEFAULT_AUTH_URL),
+    apiUrl: checkServiceUrl('CONFLUENCE_ADF_API_URL', env.CONFLUENCE_ADF_API_URL || stored?.apiUrl || DEFAULT_API_URL),
+  };
+}
+
+export type StorageChoice = 'auto' | 'keyring' | 'file';
+
+export function resolveStorageChoice(env: Env, flag?: string): StorageChoice {
+  const raw = flag ?? env.CONFLUENCE_ADF_STORAGE ?? 'auto';
+  if (raw === 'auto' || raw === 'keyring' || raw === 'file') return raw;
+  throw new AppError('USAGE', `Unknown storage "${raw}".`, {
+    hint: 'Use --storage keyring or --storage file (or CONFLUENCE_ADF_STORAGE).',
+  });
+}
+
+export function parsePort(raw: string | number): number {
+  const port = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new AppError('USAGE', `Invalid callback port "${raw}".`, { hint: 'Pass --callback-port with a number from 1 to 65535.' });
+  }
+  return port;
+}

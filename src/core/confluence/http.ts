@@ -1,0 +1,213 @@
+import type { Got, HTTPError, RequestError, Response } from 'got';
+import { AppError, LOGIN_HINT } from '../errors.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (Atlassian suggests about 4). */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** The most a request may spend waiting between attempts, in total. */
+  maxTotalWaitMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 2000, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
+
+export interface ApiClientDeps {
+  apiUrl: string;
+  /** The session: a valid token, or a new one when `rejected` names the token the API refused. */
+  accessToken: (options?: { rejected?: string }) => Promise<string>;
+  limiter: RateLimiter;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  now?: () => number;
+  random?: () => number;
+  /** Receives one redacted line per request and response (for --verbose). */
+  log?: (line: string) => void;
+}
+
+export interface ApiResponse<T> {
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface ApiClient {
+  getJson<T>(path: string, options?: { searchParams?: URLSearchParams; requiredScope?: string }): Promise<ApiResponse<T>>;
+}
+
+/**
+ * How long to wait before retry `attempt` (1-based): Retry-After as a minimum, else X-RateLimit-Reset,
+ * else exponential backoff from baseDelay with ×0.7–1.3 jitter, capped. Exported for unit tests.
+ */
+export function retryDelayMs(
+  attempt: number,
+  headers: Record<string, string | string[] | undefined>,
+  policy: RetryPolicy,
+  now: number,
+  random: () => number,
+): number {
+  const jitter = 0.7 + random() * 0.6;
+  const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * jitter;
+  const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
+  if (retryAfter !== undefined) return Math.max(retryAfter, 0) + Math.round(random() * 250);
+  const reset = Date.parse(header(headers, 'x-ratelimit-reset') ?? '');
+  if (Number.isFinite(reset) && reset > now) return reset - now + Math.round(random() * 250);
+  return Math.round(backoff);
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? date - now : undefined;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** One got instance for every API call: limiter, bearer token, timeouts, retries and error mapping. */
+export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
+  const { default: got } = await import('got');
+  const policy = deps.retry ?? DEFAULT_RETRY;
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const waited = new WeakMap<object, number>();
+
+  const instance: Got = got.extend({
+    prefixUrl: deps.apiUrl,
+    timeout: { request: deps.timeoutMs ?? 30_000 },
+    responseType: 'json',
+    throwHttpErrors: true,
+    retry: {
+      limit: policy.retries,
+      methods: ['GET'],
+      statusCodes: [429, 503],
+      calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (computedValue === 0) return 0;
+        const headers = error.response?.headers ?? {};
+        const delay = retryDelayMs(attemptCount, headers, policy, now(), random);
+        const total = (waited.get(error.options) ?? 0) + delay;
+        if (total > policy.maxTotalWaitMs) return 0;
+        waited.set(error.options, total);
+        const reason = header(headers, 'ratelimit-reason') ?? header(headers, 'beta-ratelimit-reason') ?? '';
+        // A quota is shared by every request of the app: hold them all instead of hammering.
+        if (error.response?.statusCode === 429 && /quota/i.test(reason)) deps.limiter.pauseUntil(now() + delay);
+        deps.log?.(`… ${error.response?.statusCode ?? error.code} — retry ${attemptCount} of ${policy.retries} in ${(delay / 1000).toFixed(1)} s`);
+        return delay;
+      },
+    },
+    hooks: {
+      beforeRequest: [
+        async (options) => {
+          await deps.limiter.take();
+          const token = await deps.accessToken();
+          options.headers.authorization = `Bearer ${token}`;
+          (options.context as { startedAt?: number }).startedAt = Date.now();
+          deps.log?.(`→ ${options.method} ${redactUrl(String(options.url))}`);
+        },
+      ],
+      afterResponse: [
+        async (response, retryWithMergedOptions) => {
+          const context = response.request.options.context as { startedAt?: number; refreshed?: boolean };
+          deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
+          if (response.statusCode === 401 && !isScopeFailure(response) && !context.refreshed) {
+            // Refresh once and try once more; the session shares the refresh with every other caller.
+            const sent = String(response.request.options.headers.authorization ?? '').replace(/^Bearer /, '');
+            const token = await deps.accessToken({ rejected: sent });
+            return retryWithMergedOptions({ headers: { authorization: `Bearer ${token}` }, context: { ...context, refreshed: true } });
+          }
+          return response;
+        },
+      ],
+    },
+  });
+
+  return {
+    async getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
+      try {
+        const response = await instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {});
+        return { body: response.body as T, headers: response.headers };
+      } catch (error) {
+        throw mapApiError(error, options.requiredScope);
+      }
+    },
+  };
+}
+
+function isScopeFailure(response: Response): boolean {
+  return String(response.headers['x-failure-category'] ?? '').includes('SCOPE');
+}
+
+/** Query strings hold no secrets here, but a stray token= or code= would be; strip those values. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:access_token|token|code|refresh_token|client_secret)=)[^&]*/gi, '$1[redacted]');
+}
+
+function v2Detail(body: unknown): string | undefined {
+  const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
+  const first = Array.isArray(errors) ? errors[0] : undefined;
+  if (!first) return undefined;
+  return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+}
+
+/** Maps got's errors to AppErrors a person can act on. */
+export function mapApiError(error: unknown, requiredScope?: string): AppError {
+  if (error instanceof AppError) return error;
+  // got wraps what a hook throws (the session's own AppErrors) in a RequestError.
+  const inner = (error as { cause?: unknown }).cause;
+  if (inner instanceof AppError) return inner;
+  const e = error as RequestError;
+  const response = (e as HTTPError).response as Response | undefined;
+  if (e.name === 'HTTPError' && response) {
+    const status = response.statusCode;
+    const detail = v2Detail(response.body);
+    if (status === 401 && isScopeFailure(response)) {
+      const scope = requiredScope ?? 'the scope this command needs';
+      return new AppError('MISSING_SCOPE', `Missing scope ${scope}: Atlassian refused the request ("scope does not match").`, {
+        hint: `Add ${scope} to your app in the Developer Console (Permissions → Confluence API), then run \`confluence-adf auth login\` again.`,
+        details: { scope },
+      });
+    }
+    if (status === 401) {
+      return new AppError('SESSION_EXPIRED', 'Atlassian rejected the access token even after a refresh.', { hint: LOGIN_HINT });
+    }
+    if (status === 403) {
+      return new AppError('NOT_FOUND', `Access denied${detail ? ` (${detail})` : ''}: your account lacks permission for this.`, {
+        hint: 'Ask a Confluence admin for access, or check the --site you chose.',
+      });
+    }
+    if (status === 404) {
+      return new AppError('NOT_FOUND', `Not found${detail ? ` (${detail})` : ''}. Confluence answers 404 both when something does not exist and when you lack permission to see it.`, {
+        hint: 'Check the site and the identifiers, and that your account can see them in the browser.',
+      });
+    }
+    if (status === 429) {
+      return new AppError('RATE_LIMITED', 'Atlassian is rate-limiting this app and the retries ran out.', {
+        hint: 'Wait a few minutes and run the command again; fewer --all runs at once help.',
+      });
+    }
+    if (status >= 500) {
+      return new AppError('SERVER_ERROR', `Atlassian answered ${status}${detail ? ` (${detail})` : ''} after retries.`, {
+        hint: 'Atlassian may be having trouble (status.atlassian.com); try again shortly.',
+      });
+    }
+    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, {});
+  }
+  if (e.name === 'ParseError') {
+    return new AppError('BAD_RESPONSE', 'Atlassian sent an answer that is not the JSON expected (cut off or malformed).', {
+      hint: 'Try again; if it persists, run with --verbose and report it.',
+    });
+  }
+  if (e.name === 'TimeoutError') {
+    return new AppError('NETWORK', 'Atlassian did not answer in time, even after retries.', { hint: 'Check your network connection and try again.' });
+  }
+  if (e.name === 'RequestError' || e.name === 'ReadError' || typeof e.code === 'string') {
+    return new AppError('NETWORK', `Atlassian could not be reached (${e.code ?? e.message}). Your saved tokens were kept.`, {
+      hint: 'Check your network connection and try again.',
+    });
+  }
+  return new AppError('INTERNAL', `Request failed unexpectedly: ${(error as Error).message}`, { cause: error });
+}

@@ -1,0 +1,214 @@
+import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
+import { resolvePaths, resolveServiceUrls, resolveStorageChoice, type Env, type Paths, type StorageChoice } from './config.js';
+import { TokenStore, type KeyLocation, type Site, type StoredLogin } from './store/token-store.js';
+import type { Keyring } from './store/keyring.js';
+import { Session, accessTokenUsable, refreshTokenLimits } from './auth/session.js';
+import { createRefreshLock } from './auth/refresh-lock.js';
+import { RateLimiter } from './confluence/rate-limit.js';
+import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
+import { startLogin, type LoginRequest, type PendingLogin } from './auth/login.js';
+import { revokeToken } from './auth/oauth.js';
+import { DEFAULT_SCOPES } from './auth/scopes.js';
+import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
+import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
+
+export interface CoreDeps {
+  env: Env;
+  homedir: string;
+  now: () => number;
+  keyring: Keyring;
+  storage?: string;
+  onNotice?: (message: string) => void;
+  /** One redacted line per API request and response (--verbose). */
+  log?: (line: string) => void;
+  rate?: { perSecond: number; burst: number };
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+}
+
+export interface StatusReport {
+  signedIn: boolean;
+  /** Why a new login is needed, when it is. */
+  reason?: string;
+  site?: Site;
+  sites?: Site[];
+  account?: { accountId: string; name: string; email?: string };
+  clientId?: string;
+  scopes?: { granted: string[]; missingDefaults: string[] };
+  accessToken?: { expiresAt: string; valid: boolean };
+  refreshToken?: { present: boolean; issuedAt?: string; idleExpiresAt?: string; absoluteExpiresAt: string };
+  storage: { backend: KeyLocation | 'none'; tokenFile: string; keyFile?: string };
+  check: { performed: boolean; ok?: boolean; code?: string; message?: string; hint?: string };
+  warning?: string;
+}
+
+export interface LogoutReport {
+  wasSignedIn: boolean;
+  revoked: 'yes' | 'no' | 'skipped';
+  removed: string[];
+  failed: { what: string; error: string }[];
+}
+
+const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+
+/** The core every adapter shares: store, session, API client, and the account operations. */
+export class Core {
+  readonly paths: Paths;
+  readonly storage: StorageChoice;
+  readonly store: TokenStore;
+  readonly session: Session;
+  private readonly limiter: RateLimiter;
+  private apiClient: Promise<ApiClient> | undefined;
+
+  constructor(readonly deps: CoreDeps) {
+    this.paths = resolvePaths(deps.env, deps.homedir);
+    this.storage = resolveStorageChoice(deps.env, deps.storage);
+    this.store = new TokenStore({
+      paths: this.paths,
+      keyring: deps.keyring,
+      storage: this.storage,
+      now: deps.now,
+      ...(deps.onNotice ? { onNotice: deps.onNotice } : {}),
+    });
+    this.session = new Session({
+      store: this.store,
+      env: deps.env,
+      now: deps.now,
+      withRefreshLock: createRefreshLock({ target: this.paths.refreshLockTarget, home: this.paths.home }),
+    });
+    this.limiter = new RateLimiter(deps.rate ?? { perSecond: 10, burst: 100 });
+  }
+
+  /** The API client bound to the stored login (created once per process). */
+  async api(): Promise<ApiClient> {
+    this.apiClient ??= (async () => {
+      const login = await this.session.login();
+      return this.makeApi(resolveServiceUrls(this.deps.env, login.record).apiUrl, (o) => this.session.accessToken(o));
+    })();
+    return this.apiClient;
+  }
+
+  private makeApi(apiUrl: string, accessToken: (o?: { rejected?: string }) => Promise<string>): Promise<ApiClient> {
+    return createApiClient({
+      apiUrl,
+      accessToken,
+      limiter: this.limiter,
+      now: this.deps.now,
+      ...(this.deps.log ? { log: this.deps.log } : {}),
+      ...(this.deps.retry ? { retry: this.deps.retry } : {}),
+      ...(this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {}),
+    });
+  }
+
+  /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
+  async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
+    const urls = resolveServiceUrls(this.deps.env);
+    return startLogin(
+      {
+        urls,
+        store: this.store,
+        now: this.deps.now,
+        apiWithToken: (token) => this.makeApi(urls.apiUrl, async () => token),
+      },
+      { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] },
+    );
+  }
+
+  /** Client credentials kept from an earlier login, so a new login needs no flags. */
+  async storedClient(): Promise<{ clientId: string; clientSecret: string; callbackPort: number } | undefined> {
+    try {
+      const login = await this.store.read();
+      return login ? { clientId: login.record.clientId, clientSecret: login.secrets.clientSecret, callbackPort: login.record.callbackPort } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */
+  async status(options: { offline: boolean }): Promise<StatusReport> {
+    const storage = { tokenFile: this.paths.tokenFile };
+    let login: StoredLogin | undefined;
+    try {
+      login = await this.store.read();
+    } catch (error) {
+      if (error instanceof AppError) {
+        return { signedIn: false, storage: { backend: 'none', ...storage }, check: { performed: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+      }
+      throw error;
+    }
+    if (!login) return { signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+    const keyLocation = (await this.store.keyLocation()) ?? 'none';
+    const now = this.deps.now();
+    const limits = refreshTokenLimits(login, now);
+    const granted = login.record.scopes;
+    const report: StatusReport = {
+      signedIn: !!login.secrets.refreshToken || accessTokenUsable(login, now),
+      site: login.record.site,
+      sites: login.record.sites,
+      ...(login.record.account ? { account: login.record.account } : {}),
+      clientId: login.record.clientId,
+      scopes: { granted, missingDefaults: DEFAULT_SCOPES.filter((s) => !granted.includes(s)) },
+      accessToken: { expiresAt: iso(login.record.accessTokenExpiresAt)!, valid: accessTokenUsable(login, now) },
+      refreshToken: {
+        present: !!login.secrets.refreshToken,
+        ...(login.record.refreshTokenIssuedAt ? { issuedAt: iso(login.record.refreshTokenIssuedAt)! } : {}),
+        ...(limits.idleExpiresAt ? { idleExpiresAt: iso(limits.idleExpiresAt)! } : {}),
+        absoluteExpiresAt: iso(limits.absoluteExpiresAt)!,
+      },
+      storage: { backend: keyLocation, ...storage, ...(keyLocation === 'file' ? { keyFile: this.paths.keyFile } : {}) },
+      check: { performed: false },
+      ...(limits.warning ? { warning: limits.warning } : {}),
+    };
+    if (!report.signedIn) report.reason = 'the session has ended; a new login is needed';
+    if (options.offline || !report.signedIn) return report;
+    try {
+      await accessibleSites(await this.api());
+      report.check = { performed: true, ok: true };
+      const fresh = await this.store.read();
+      if (fresh) report.accessToken = { expiresAt: iso(fresh.record.accessTokenExpiresAt)!, valid: accessTokenUsable(fresh, this.deps.now()) };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+      if (LOGIN_NEEDED_CODES.has(error.code)) {
+        report.signedIn = false;
+        report.reason = error.message;
+      }
+    }
+    return report;
+  }
+
+  /** Removes every local copy, tries revocation once, and is safe to repeat. */
+  async logout(): Promise<LogoutReport> {
+    let login: StoredLogin | undefined;
+    try {
+      login = await this.store.read();
+    } catch {
+      login = undefined;
+    }
+    let revoked: LogoutReport['revoked'] = 'skipped';
+    const token = login?.secrets.refreshToken ?? login?.secrets.accessToken;
+    if (login && token) {
+      const urls = resolveServiceUrls(this.deps.env, login.record);
+      revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, token)) ? 'yes' : 'no';
+    }
+    const report = await this.store.remove();
+    return { wasSignedIn: !!login || report.removed.length > 0, revoked, ...report };
+  }
+
+  /** The site a command acts on: --site when given, else the one chosen at login. */
+  async site(choice?: string): Promise<Site> {
+    const login = await this.session.login();
+    if (!choice) return login.record.site;
+    const site = findSite(login.record.sites, choice);
+    if (!site) throw siteNotFound(login.record.sites, choice);
+    return site;
+  }
+
+  async spacesPage(site: Site, query: SpacesQuery): Promise<SpacesPage> {
+    return listSpacesPage(await this.api(), site, query);
+  }
+
+  async *allSpaces(site: Site, query: SpacesQuery): AsyncGenerator<SpacesPage> {
+    yield* listAllSpaces(await this.api(), site, query);
+  }
+}

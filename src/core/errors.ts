@@ -1,0 +1,65 @@
+/** Stable error codes. The CLI maps each to an exit status; the MCP adapter to an isError result. */
+export type ErrorCode =
+  | 'USAGE'
+  | 'NOT_SIGNED_IN'
+  | 'SESSION_EXPIRED'
+  | 'LOGIN_EXPORTED'
+  | 'INVALID_CLIENT'
+  | 'REDIRECT_URI_MISMATCH'
+  | 'CONSENT_DENIED'
+  | 'AUTHORIZE_FAILED'
+  | 'STATE_MISMATCH'
+  | 'LOGIN_TIMEOUT'
+  | 'CALLBACK_PORT_IN_USE'
+  | 'BROWSER_FAILED'
+  | 'NO_SITE_ACCESS'
+  | 'SITE_NOT_FOUND'
+  | 'SITE_CHOICE_NEEDED'
+  | 'MISSING_SCOPE'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'NETWORK'
+  | 'SERVER_ERROR'
+  | 'BAD_RESPONSE'
+  | 'STORE_CORRUPT'
+  | 'STORE_UNAVAILABLE'
+  | 'KEYRING_UNAVAILABLE'
+  | 'INSECURE_URL'
+  | 'MISSING_CLIENT_CREDENTIALS'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export interface AppErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Extra facts for --json / MCP output; never a secret. */
+  details?: Record<string, unknown>;
+}
+
+/** The one error type: a stable code, a message for people, a hint naming the next step. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** The codes after which only a new `auth login` helps. */
+export const LOGIN_NEEDED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'NOT_SIGNED_IN',
+  'SESSION_EXPIRED',
+  'LOGIN_EXPORTED',
+]);
+
+export const LOGIN_HINT = 'Run `confluence-adf auth login` to sign in.';

@@ -1,0 +1,257 @@
+import fs from 'node:fs/promises';
+import crypto from 'node:crypto';
+import { AppError, LOGIN_HINT } from '../errors.js';
+import type { Paths, StorageChoice } from '../config.js';
+import { readIfExists, writeFileAtomic } from './atomic.js';
+import { isSealed, seal, unseal, type Sealed } from './seal.js';
+import type { Keyring } from './keyring.js';
+
+export interface Site {
+  cloudId: string;
+  name: string;
+  url: string;
+}
+
+export interface Account {
+  accountId: string;
+  name: string;
+  email?: string;
+}
+
+/** What a login knows that is not secret: safe to show in `auth status --json`. */
+export interface LoginRecord {
+  clientId: string;
+  authUrl: string;
+  apiUrl: string;
+  callbackPort: number;
+  site: Site;
+  sites: Site[];
+  account?: Account;
+  /** Granted scopes, as the token endpoint reported them. */
+  scopes: string[];
+  requestedScopes: string[];
+  accessTokenExpiresAt: number;
+  /** When the current refresh token was issued: the 90-day idle clock starts here. */
+  refreshTokenIssuedAt?: number;
+  /** The first consent of this grant: the 365-day absolute clock starts here. */
+  consentAt: number;
+  updatedAt: number;
+}
+
+export interface LoginSecrets {
+  accessToken?: string;
+  refreshToken?: string;
+  clientSecret: string;
+}
+
+export interface StoredLogin {
+  record: LoginRecord;
+  secrets: LoginSecrets;
+}
+
+export type KeyLocation = 'keyring' | 'file';
+
+interface TokenFile {
+  format: 'confluence-adf/tokens';
+  version: 1;
+  keyLocation: KeyLocation;
+  record: LoginRecord;
+  secrets: Sealed;
+}
+
+const FORMAT = 'confluence-adf/tokens';
+const AAD = 'confluence-adf/tokens/v1';
+
+export interface TokenStoreDeps {
+  paths: Paths;
+  keyring: Keyring;
+  storage: StorageChoice;
+  now: () => number;
+  /** Told once when the keychain is missing and the key falls back to a file. */
+  onNotice?: (message: string) => void;
+}
+
+export interface RemoveReport {
+  removed: string[];
+  failed: { what: string; error: string }[];
+}
+
+/**
+ * The token store. The token file always holds the secrets encrypted (AES-256-GCM); the key lives in
+ * the OS keychain when there is one, else in a separate 0600 key file. Keychain items stay tiny that
+ * way (Windows caps one at 2,560 bytes), and the file never holds a readable token.
+ */
+export class TokenStore {
+  constructor(private readonly deps: TokenStoreDeps) {}
+
+  /** The keychain item name: one per home directory, so separate homes never share a key. */
+  get keyAccount(): string {
+    return `token-key:${crypto.createHash('sha256').update(this.deps.paths.home).digest('hex').slice(0, 16)}`;
+  }
+
+  /** Reads the login; undefined when there is none. A damaged file is reported, never deleted. */
+  async read(): Promise<StoredLogin | undefined> {
+    const file = await this.readFile();
+    if (!file) return undefined;
+    const key = await this.readKey(file.keyLocation);
+    let secrets: LoginSecrets;
+    try {
+      secrets = JSON.parse(unseal(key, file.secrets, AAD)) as LoginSecrets;
+    } catch (cause) {
+      throw this.corrupt('its encrypted part does not open with the stored key', cause);
+    }
+    return { record: file.record, secrets };
+  }
+
+  /** Where the key lives now, or undefined when nothing is stored. Throws on a damaged file. */
+  async keyLocation(): Promise<KeyLocation | undefined> {
+    return (await this.readFile())?.keyLocation;
+  }
+
+  /** Writes the whole login atomically; the new file is on disk before this resolves. */
+  async write(login: StoredLogin): Promise<KeyLocation> {
+    let existing: TokenFile | undefined;
+    try {
+      existing = await this.readFile();
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'STORE_CORRUPT')) throw error;
+      await this.setAside();
+    }
+    const location = await this.chooseKeyLocation(existing?.keyLocation);
+    let key: Buffer | undefined;
+    if (existing?.keyLocation === location) key = await this.readKey(location).catch(() => undefined);
+    if (!key) {
+      key = crypto.randomBytes(32);
+      await this.writeKey(location, key);
+    }
+    const file: TokenFile = {
+      format: FORMAT,
+      version: 1,
+      keyLocation: location,
+      record: login.record,
+      secrets: seal(key, JSON.stringify(login.secrets), AAD),
+    };
+    await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n');
+    if (existing && existing.keyLocation !== location) await this.deleteKey(existing.keyLocation).catch(() => undefined);
+    return location;
+  }
+
+  /** Removes every local copy, carrying on past a failure so one stuck item cannot keep the rest. */
+  async remove(): Promise<RemoveReport> {
+    const report: RemoveReport = { removed: [], failed: [] };
+    const attempt = async (what: string, action: () => Promise<boolean>) => {
+      try {
+        if (await action()) report.removed.push(what);
+      } catch (error) {
+        report.failed.push({ what, error: (error as Error).message });
+      }
+    };
+    await attempt(this.deps.paths.tokenFile, () => removeFile(this.deps.paths.tokenFile));
+    await attempt(this.deps.paths.keyFile, () => removeFile(this.deps.paths.keyFile));
+    if (this.deps.storage !== 'file') {
+      await attempt(`OS keychain item ${this.keyAccount}`, async () => {
+        if (!(await this.deps.keyring.probe())) return false;
+        return this.deps.keyring.delete(this.keyAccount);
+      });
+    }
+    return report;
+  }
+
+  private corrupt(why: string, cause?: unknown): AppError {
+    return new AppError('STORE_CORRUPT', `The token file ${this.deps.paths.tokenFile} is damaged: ${why}. It has been left in place.`, {
+      hint: `${LOGIN_HINT} The damaged file will be kept beside the new one as oauth-tokens.json.corrupt-<time>.`,
+      cause,
+    });
+  }
+
+  private async readFile(): Promise<TokenFile | undefined> {
+    const raw = await readIfExists(this.deps.paths.tokenFile);
+    if (raw === undefined) return undefined;
+    let parsed: Partial<TokenFile>;
+    try {
+      parsed = JSON.parse(raw.toString('utf8')) as Partial<TokenFile>;
+    } catch (cause) {
+      throw this.corrupt('it is not valid JSON (truncated or edited?)', cause);
+    }
+    if (parsed?.format !== FORMAT) throw this.corrupt('it is not a confluence-adf token file');
+    if (parsed.version !== 1) {
+      throw new AppError('STORE_CORRUPT', `The token file ${this.deps.paths.tokenFile} has version ${String(parsed.version)}, which this version of confluence-adf does not know.`, {
+        hint: 'Upgrade confluence-adf, or run `confluence-adf auth login` to replace it (the old file is kept aside).',
+      });
+    }
+    if ((parsed.keyLocation !== 'keyring' && parsed.keyLocation !== 'file') || !isSealed(parsed.secrets) || !isRecord(parsed.record)) {
+      throw this.corrupt('required fields are missing');
+    }
+    return parsed as TokenFile;
+  }
+
+  private async setAside(): Promise<void> {
+    const aside = `${this.deps.paths.tokenFile}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
+    await fs.rename(this.deps.paths.tokenFile, aside);
+    this.deps.onNotice?.(`The damaged token file was kept as ${aside}.`);
+  }
+
+  private async chooseKeyLocation(current: KeyLocation | undefined): Promise<KeyLocation> {
+    const { storage, keyring } = this.deps;
+    if (storage === 'file') return 'file';
+    if (storage === 'keyring') {
+      if (await keyring.probe()) return 'keyring';
+      throw new AppError('KEYRING_UNAVAILABLE', 'The OS keychain is not available, and --storage keyring asks for it.', {
+        hint: 'On Linux, start a Secret Service (gnome-keyring or KeePassXC) and unlock it, or pass --storage file.',
+      });
+    }
+    if (await keyring.probe()) return 'keyring';
+    if (current !== 'file') {
+      this.deps.onNotice?.(
+        `No OS keychain is available; the key that encrypts your tokens is kept in ${this.deps.paths.keyFile} (mode 600) instead.`,
+      );
+    }
+    return 'file';
+  }
+
+  private async readKey(location: KeyLocation): Promise<Buffer> {
+    let encoded: string | undefined;
+    if (location === 'keyring') {
+      try {
+        encoded = await this.deps.keyring.get(this.keyAccount);
+      } catch (cause) {
+        throw new AppError('KEYRING_UNAVAILABLE', 'Your tokens are encrypted with a key kept in the OS keychain, and the keychain cannot be reached.', {
+          hint: 'Unlock the keychain (on Linux: start and unlock your Secret Service) and try again. Nothing was deleted.',
+          cause,
+        });
+      }
+    } else {
+      encoded = (await readIfExists(this.deps.paths.keyFile))?.toString('utf8').trim();
+    }
+    const key = encoded ? Buffer.from(encoded, 'base64') : undefined;
+    if (!key || key.length !== 32) {
+      throw this.corrupt(location === 'keyring' ? 'its key is missing from the OS keychain' : `its key file ${this.deps.paths.keyFile} is missing or damaged`);
+    }
+    return key;
+  }
+
+  private async writeKey(location: KeyLocation, key: Buffer): Promise<void> {
+    if (location === 'keyring') await this.deps.keyring.set(this.keyAccount, key.toString('base64'));
+    else await writeFileAtomic(this.deps.paths.keyFile, key.toString('base64') + '\n');
+  }
+
+  private async deleteKey(location: KeyLocation): Promise<void> {
+    if (location === 'keyring') await this.deps.keyring.delete(this.keyAccount);
+    else await removeFile(this.deps.paths.keyFile);
+  }
+}
+
+function isRecord(value: unknown): value is LoginRecord {
+  const r = value as Partial<LoginRecord> | null;
+  return !!r && typeof r.clientId === 'string' && !!r.site && typeof r.site.cloudId === 'string' && Array.isArray(r.scopes);
+}
+
+async function removeFile(file: string): Promise<boolean> {
+  try {
+    await fs.unlink(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
