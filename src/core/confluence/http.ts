@@ -85,6 +85,8 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       limit: policy.retries,
       methods: ['GET'],
       statusCodes: [429, 503],
+      // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
+      maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
         if (computedValue === 0) return 0;
         const headers = error.response?.headers ?? {};

@@ -112,7 +112,8 @@ export class TokenStore {
   async write(login: StoredLogin): Promise<KeyLocation> {
     let existing: TokenFile | undefined;
     try {
-      existing = await this.readFile();
+      // A full read, not just a parse: a file whose secrets no longer open is damaged too, and kept.
+      if (await this.read()) existing = await this.readFile();
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'STORE_CORRUPT')) throw error;
       await this.setAside();
