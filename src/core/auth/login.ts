@@ -78,7 +78,7 @@ async function finishLogin(
   listener: CallbackListener,
   options: { timeoutMs: number; chooseSite?: (sites: Site[]) => Promise<Site>; signal?: AbortSignal },
 ): Promise<LoginResult> {
-  const arrival = await waitFor(listener.arrival, options.timeoutMs, options.signal);
+  const arrival = await waitFor(listener.arrival, options.timeoutMs, prepared.redirectUri, options.signal);
   try {
     const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret }, prepared, arrival.query);
     const api = await deps.apiWithToken(tokens.accessToken);
@@ -133,12 +133,14 @@ async function pickSite(sites: Site[], choice: string | undefined, chooseSite?: 
   });
 }
 
-function waitFor<T>(promise: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+function waitFor<T>(promise: Promise<T>, timeoutMs: number, redirectUri: string, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
         new AppError('LOGIN_TIMEOUT', `No answer came from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
-          hint: 'Run `confluence-adf auth login` again and approve in the browser (or pass --timeout with more seconds).',
+          hint:
+            `If the browser showed an Atlassian error (such as a redirect_uri mismatch), set your app's callback URL to exactly ${redirectUri} ` +
+            'in the Developer Console. Otherwise run `confluence-adf auth login` again and approve in time (or pass --timeout with more seconds).',
         }),
       );
     }, timeoutMs);
