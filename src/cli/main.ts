@@ -70,6 +70,8 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
             noticed = true;
           },
           ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
+          ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
+          ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
         });
       })()),
   };
@@ -231,6 +233,13 @@ export function reportError(error: unknown, ctx: CommandContext): number {
 
 function isPromptExit(error: unknown): boolean {
   return (error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortPromptError';
+}
+
+/** Test-only: dies at the named refresh step the way `kill -9` would, leaving whatever it held. */
+function crashSwitch(step: string) {
+  return (at: string) => {
+    if (at === step) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 /** Raises a usage error from a verb, e.g. a bad flag value. */

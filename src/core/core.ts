@@ -2,7 +2,7 @@ import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
 import { resolvePaths, resolveServiceUrls, resolveStorageChoice, type Env, type Paths, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
-import { Session, accessTokenUsable, refreshTokenLimits } from './auth/session.js';
+import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
 import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
@@ -24,6 +24,10 @@ export interface CoreDeps {
   rate?: { perSecond: number; burst: number };
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** A lock untouched this long belongs to a dead process (proper-lockfile's minimum is 2 s). */
+  lockStaleMs?: number;
+  /** Test-only crash points inside a refresh. */
+  crashAt?: (step: RefreshStep) => void;
 }
 
 export interface StatusReport {
@@ -74,7 +78,12 @@ export class Core {
       store: this.store,
       env: deps.env,
       now: deps.now,
-      withRefreshLock: createRefreshLock({ target: this.paths.refreshLockTarget, home: this.paths.home }),
+      withRefreshLock: createRefreshLock({
+        target: this.paths.refreshLockTarget,
+        home: this.paths.home,
+        ...(deps.lockStaleMs ? { staleMs: deps.lockStaleMs } : {}),
+      }),
+      ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
     });
     this.limiter = new RateLimiter(deps.rate ?? { perSecond: 10, burst: 100 });
   }

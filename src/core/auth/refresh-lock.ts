@@ -16,7 +16,7 @@ export interface RefreshLockOptions {
  * atomically, its mtime kept fresh while held, so one left by a killed process is recovered once stale.
  */
 export function createRefreshLock(options: RefreshLockOptions): RefreshLock {
-  const staleMs = options.staleMs ?? 10_000;
+  const staleMs = Math.max(2000, options.staleMs ?? 10_000);
   const waitMs = options.waitMs ?? 60_000;
   return async <T>(fn: () => Promise<T>): Promise<T> => {
     const { default: lockfile } = await import('proper-lockfile');

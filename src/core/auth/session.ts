@@ -11,6 +11,9 @@ export const ABSOLUTE_LIMIT_MS = 365 * DAY;
 export const LIMIT_WARNING_MS = 14 * DAY;
 const MAX_MARGIN_MS = 5 * MINUTE;
 
+/** The steps of a refresh at which a test can make the process die (see CONFLUENCE_ADF_TEST_CRASH_AT). */
+export type RefreshStep = 'after-lock' | 'after-token-response' | 'during-write';
+
 /** Runs `fn` while holding the cross-process refresh lock. */
 export type RefreshLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
@@ -19,6 +22,8 @@ export interface SessionDeps {
   env: Env;
   now: () => number;
   withRefreshLock: RefreshLock;
+  /** Test-only: called at each refresh step so a crash test can kill the process there. */
+  crashAt?: (step: RefreshStep) => void;
 }
 
 /**
@@ -82,6 +87,7 @@ export class Session {
   }
 
   private async refreshUnderLock(seen: { seenRefreshToken: string | undefined; rejected: string | undefined }): Promise<StoredLogin> {
+    this.deps.crashAt?.('after-lock');
     // Re-read under the lock: another process may have rotated the tokens while we waited for it.
     const login = await this.login();
     const { refreshToken, accessToken } = login.secrets;
@@ -100,6 +106,7 @@ export class Session {
       if (error instanceof AppError && error.code === 'SESSION_EXPIRED') await this.dropDeadTokens(login);
       throw error;
     }
+    this.deps.crashAt?.('after-token-response');
     const after = this.deps.now();
     const updated: StoredLogin = {
       record: {
@@ -117,7 +124,7 @@ export class Session {
     };
     // The rotated refresh token must be durable before the new access token is used: the old one
     // dies ten minutes from now, and a crash must not leave us holding only the old one.
-    await this.deps.store.write(updated);
+    await this.deps.store.write(updated, { beforeRename: () => this.deps.crashAt?.('during-write') });
     return updated;
   }
 

@@ -12,7 +12,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Writes a file so that a crash at any instant leaves either the old file or the new one, never half
  * of one: a 0600 temp file beside it, flushed, renamed over, then the directory flushed.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Buffer, hooks: { beforeRename?: () => void } = {}): Promise<void> {
   const dir = path.dirname(file);
   await ensurePrivateDir(dir);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
@@ -23,6 +23,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
   } finally {
     await handle.close();
   }
+  hooks.beforeRename?.();
   try {
     await fs.rename(temp, file);
   } catch (error) {

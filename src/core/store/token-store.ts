@@ -109,7 +109,7 @@ export class TokenStore {
   }
 
   /** Writes the whole login atomically; the new file is on disk before this resolves. */
-  async write(login: StoredLogin): Promise<KeyLocation> {
+  async write(login: StoredLogin, hooks: { beforeRename?: () => void } = {}): Promise<KeyLocation> {
     let existing: TokenFile | undefined;
     try {
       // A full read, not just a parse: a file whose secrets no longer open is damaged too, and kept.
@@ -132,7 +132,7 @@ export class TokenStore {
       record: login.record,
       secrets: seal(key, JSON.stringify(login.secrets), AAD),
     };
-    await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n');
+    await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n', hooks);
     if (existing && existing.keyLocation !== location) await this.deleteKey(existing.keyLocation).catch(() => undefined);
     return location;
   }

@@ -1,0 +1,86 @@
+/**
+ * Rotation safety across processes: many CLI processes racing over expiries with the leeway at zero
+ * (any reuse of a rotated-out token would revoke the grant), and processes killed at each refresh step.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AtlassianEmulator, HOUR, MINUTE } from '../emulator/server.js';
+import { runCli, tempHome } from '../support/cli.js';
+import { coreFor, seedLogin } from '../support/core.js';
+
+describe('refresh across processes', () => {
+  const emu = new AtlassianEmulator({ leewayMs: 0 });
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('5 processes × 8 expiries with zero leeway: every command succeeds, one refresh per expiry, no reuse, no revoked grant', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      await seedLogin(coreFor(home, emu), emu, Date.now());
+      const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl };
+      const commands = [
+        ['spaces', 'list', '--limit', '2'],
+        ['spaces', 'list', '--all', '--limit', '10'],
+        ['auth', 'status', '--json'],
+        ['spaces', 'list', '--json', '--limit', '5'],
+        ['auth', 'status'],
+      ];
+      const start = { ...emu.stats };
+      for (let round = 0; round < 8; round++) {
+        // An hour passes at Atlassian: every copy of the access token is dead there at once.
+        emu.advance(HOUR + MINUTE);
+        const results = await Promise.all(commands.map((args) => runCli(args, { env })));
+        results.forEach((r, i) => assert.equal(r.code, 0, `round ${round}: ${commands[i]!.join(' ')}\n${r.stderr}`));
+      }
+      assert.equal(emu.stats.refreshes - start.refreshes, 8, 'exactly one refresh per expiry');
+      assert.equal(emu.stats.reuseWithinLeeway - start.reuseWithinLeeway, 0);
+      assert.equal(emu.stats.reuseAfterLeeway - start.reuseAfterLeeway, 0);
+      assert.equal(emu.stats.revokedFamilies - start.revokedFamilies, 0);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('a process killed in the middle of a refresh', () => {
+  const emu = new AtlassianEmulator();
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('102 kills, 34 at each step (after the lock, after the token response, during the write): the next command always works', async () => {
+    const steps = ['after-lock', 'after-token-response', 'during-write'] as const;
+    const lanes = 4;
+    let trials = 0;
+    let crashed = 0;
+    const runLane = async (lane: number) => {
+      const { home, cleanup } = await tempHome();
+      try {
+        await seedLogin(coreFor(home, emu), emu, Date.now());
+        const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl, CONFLUENCE_ADF_LOCK_STALE_MS: '2000' };
+        const stored = async () => (await coreFor(home, emu).store.read())!;
+        for (let n = lane; n < 102; n += lanes) {
+          const step = steps[n % steps.length]!;
+          // Kill the token on Atlassian's side so the command must refresh.
+          emu.expireAccessToken((await stored()).secrets.accessToken!);
+          const killed = await runCli(['spaces', 'list', '--limit', '1'], { env: { ...env, CONFLUENCE_ADF_TEST_CRASH_AT: step } });
+          assert.equal(killed.code, null, `expected a kill at ${step}; got exit ${killed.code}: ${killed.stderr}`);
+          crashed++;
+          // The token file is always whole: the old one or the new one.
+          JSON.parse(await fs.readFile(path.join(home, 'oauth-tokens.json'), 'utf8'));
+          const next = await runCli(['spaces', 'list', '--limit', '1'], { env });
+          assert.equal(next.code, 0, `after a kill at ${step}: ${next.stderr}`);
+          trials++;
+        }
+      } finally {
+        await cleanup();
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, (_, lane) => runLane(lane)));
+    assert.equal(crashed, 102);
+    assert.equal(trials, 102);
+    assert.equal(emu.stats.reuseAfterLeeway, 0);
+    assert.equal(emu.stats.revokedFamilies, 0);
+  });
+});
