@@ -86,6 +86,11 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
       if (options.storage) global.storage = options.storage;
       const { run: verb } = await load();
       exitCode = await verb(context, options, command.args);
+      // Commands that used the login remind about the 90/365-day limits, once a day at most.
+      if (coreInstance && exitCode === EXIT.ok && !['status', 'logout', 'login'].includes(command.name())) {
+        const warning = await (await coreInstance).dueLimitWarning();
+        if (warning) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${warning}\n`);
+      }
     };
 
   const program = new Command('confluence-adf')

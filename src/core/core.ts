@@ -204,6 +204,31 @@ export class Core {
     return { wasSignedIn: !!login || report.removed.length > 0, revoked, ...report };
   }
 
+  /**
+   * The warning about an approaching 90- or 365-day limit, at most once a day: the day it was last
+   * given is kept in $CONFLUENCE_ADF_HOME/limit-warning so separate commands share it.
+   */
+  async dueLimitWarning(): Promise<string | undefined> {
+    let login: StoredLogin | undefined;
+    try {
+      login = await this.store.read();
+    } catch {
+      return undefined;
+    }
+    if (!login?.secrets.refreshToken) return undefined;
+    const now = this.deps.now();
+    const { warning } = refreshTokenLimits(login, now);
+    if (!warning) return undefined;
+    const { readFile } = await import('node:fs/promises');
+    const { writeFileAtomic } = await import('./store/atomic.js');
+    const file = `${this.paths.home}/limit-warning`;
+    const today = new Date(now).toISOString().slice(0, 10);
+    const last = await readFile(file, 'utf8').catch(() => '');
+    if (last.trim() === today) return undefined;
+    await writeFileAtomic(file, today).catch(() => undefined);
+    return warning;
+  }
+
   /** The site a command acts on: --site when given, else the one chosen at login. */
   async site(choice?: string): Promise<Site> {
     const login = await this.session.login();

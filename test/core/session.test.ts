@@ -141,3 +141,25 @@ describe('session: one refresh, shared, rotation-safe', () => {
     }
   });
 });
+
+describe('limit warnings', () => {
+  const emu = new AtlassianEmulator();
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('the 14-day warning is due at most once a day, across Core instances', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const clock = movableClock(Date.now());
+      await seedLogin(coreFor(home, emu, { now: clock.now }), emu, clock.now());
+      assert.equal(await coreFor(home, emu, { now: clock.now }).dueLimitWarning(), undefined, 'nothing to say on day 0');
+      clock.advance(80 * DAY);
+      assert.match((await coreFor(home, emu, { now: clock.now }).dueLimitWarning())!, /expires in 10 days/);
+      assert.equal(await coreFor(home, emu, { now: clock.now }).dueLimitWarning(), undefined, 'not twice the same day');
+      clock.advance(DAY);
+      assert.match((await coreFor(home, emu, { now: clock.now }).dueLimitWarning())!, /expires in 9 days/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
