@@ -77,3 +77,23 @@ export function parsePort(raw: string | number): number {
   }
   return port;
 }
+
+/** The client-side limiter: CONFLUENCE_ADF_RATE requests a second steady, CONFLUENCE_ADF_BURST at once. */
+export function resolveRate(env: Env): { perSecond: number; burst: number } {
+  const read = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new AppError('USAGE', `${name} must be a positive number (got "${raw}").`, { hint: `Unset ${name} or set it to, e.g., ${fallback}.` });
+    return n;
+  };
+  return { perSecond: read('CONFLUENCE_ADF_RATE', 10), burst: Math.max(1, Math.floor(read('CONFLUENCE_ADF_BURST', 100))) };
+}
+
+/** How long one API request may take: CONFLUENCE_ADF_TIMEOUT seconds (default 30). */
+export function resolveTimeoutMs(env: Env): number {
+  const raw = env.CONFLUENCE_ADF_TIMEOUT;
+  const n = raw ? Number(raw) : 30;
+  if (!Number.isFinite(n) || n <= 0) throw new AppError('USAGE', `CONFLUENCE_ADF_TIMEOUT must be a positive number of seconds (got "${raw}").`);
+  return n * 1000;
+}

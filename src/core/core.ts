@@ -1,5 +1,5 @@
 import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
-import { resolvePaths, resolveServiceUrls, resolveStorageChoice, type Env, type Paths, type StorageChoice } from './config.js';
+import { resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
@@ -85,7 +85,7 @@ export class Core {
       }),
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
     });
-    this.limiter = new RateLimiter(deps.rate ?? { perSecond: 10, burst: 100 });
+    this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
   }
 
   /** The API client bound to the stored login (created once per process). */
@@ -105,7 +105,7 @@ export class Core {
       now: this.deps.now,
       ...(this.deps.log ? { log: this.deps.log } : {}),
       ...(this.deps.retry ? { retry: this.deps.retry } : {}),
-      ...(this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {}),
+      timeoutMs: this.deps.timeoutMs ?? resolveTimeoutMs(this.deps.env),
     });
   }
 
