@@ -46,6 +46,8 @@ export function accessTokenUsable(login: StoredLogin, now: number): boolean {
  */
 export class Session {
   private inflight: Promise<StoredLogin> | undefined;
+  /** The last login read or written by this process; used only while its access token is usable. */
+  private cached: StoredLogin | undefined;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -61,13 +63,21 @@ export class Session {
    * caller already replaced it. `force` refreshes whatever the state (`auth refresh`).
    */
   async accessToken(options: { rejected?: string; force?: boolean } = {}): Promise<string> {
+    // A usable token in memory needs no disk read: rotation matters only when refreshing, and a
+    // refresh always re-reads the store under the lock.
+    if (!options.force && options.rejected === undefined && this.cached && accessTokenUsable(this.cached, this.deps.now())) {
+      return this.cached.secrets.accessToken!;
+    }
+    if (options.rejected !== undefined) this.cached = undefined;
     const login = await this.login();
+    this.cached = login;
     const current = login.secrets.accessToken;
     if (!options.force) {
       if (options.rejected === undefined && accessTokenUsable(login, this.deps.now())) return current!;
       if (options.rejected !== undefined && current && current !== options.rejected && accessTokenUsable(login, this.deps.now())) return current;
     }
     const refreshed = await this.refresh({ seenRefreshToken: login.secrets.refreshToken, rejected: options.rejected ?? (options.force ? current : undefined) });
+    this.cached = refreshed;
     return refreshed.secrets.accessToken!;
   }
 
