@@ -28,6 +28,7 @@ export interface CommandContext {
   deps: CliDeps;
   global: GlobalOptions;
   core(): Promise<Core>;
+  version(): Promise<string>;
   /** Talk for people on stderr (never data). */
   say(line: string): void;
 }
@@ -55,6 +56,7 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     deps,
     global,
     say: (line) => void io.stderr.write(`${line}\n`),
+    version: packageVersion,
     core: () =>
       (coreInstance ??= (async () => {
         const { Core } = await import('../core/core.js');
@@ -196,6 +198,14 @@ ${EXIT_CODES_HELP}
 JSON: [ { id, key, name, type, status, url, ...every other field Confluence returned } ]`,
     )
     .action(action(() => import('./commands/spaces/list.js')));
+
+  program
+    .command('serve')
+    .description('run as a server for AI assistants: --mcp speaks MCP over stdio')
+    .option('--mcp', 'serve the Model Context Protocol on stdin/stdout')
+    .option('--log-file <file>', 'write logs to this file instead of stderr')
+    .addHelpText('after', `\nExamples:\n  $ claude mcp add confluence -- confluence-adf serve --mcp\n  $ npx @modelcontextprotocol/inspector confluence-adf serve --mcp\n`)
+    .action(action(() => import('./commands/serve.js')));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

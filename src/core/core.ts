@@ -1,5 +1,5 @@
 import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
-import { resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type StorageChoice } from './config.js';
+import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
@@ -131,6 +131,24 @@ export class Core {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The OAuth app a login without flags uses: $CONFLUENCE_CLIENT_ID / $CONFLUENCE_CLIENT_SECRET, else
+   * the one an earlier login stored. For adapters that cannot ask (MCP); never takes a secret as input.
+   */
+  async configuredClient(): Promise<{ clientId: string; clientSecret: string; callbackPort: number }> {
+    const stored = await this.storedClient();
+    const env = this.deps.env;
+    const clientId = env.CONFLUENCE_CLIENT_ID?.trim() || stored?.clientId;
+    const clientSecret = env.CONFLUENCE_CLIENT_SECRET?.trim() || (stored && stored.clientId === clientId ? stored.clientSecret : undefined);
+    if (!clientId || !clientSecret) {
+      throw new AppError('MISSING_CLIENT_CREDENTIALS', 'No OAuth app is configured for this server.', {
+        hint: 'Set CONFLUENCE_CLIENT_ID and CONFLUENCE_CLIENT_SECRET in the MCP server\'s environment, or run `confluence-adf auth login` once in a terminal.',
+      });
+    }
+    const callbackPort = env.CONFLUENCE_ADF_CALLBACK_PORT ? parsePort(env.CONFLUENCE_ADF_CALLBACK_PORT) : (stored?.callbackPort ?? DEFAULT_CALLBACK_PORT);
+    return { clientId, clientSecret, callbackPort };
   }
 
   /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */

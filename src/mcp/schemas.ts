@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Output schemas shared by the tools and by the tests that validate what the server returns. */
+const site = z.object({ cloudId: z.string(), name: z.string(), url: z.string() });
+const account = z.object({ accountId: z.string(), name: z.string(), email: z.string().optional() });
+
+export const statusSchema = z.object({
+  signedIn: z.boolean(),
+  reason: z.string().optional(),
+  site: site.optional(),
+  sites: z.array(site).optional(),
+  account: account.optional(),
+  clientId: z.string().optional(),
+  scopes: z.object({ granted: z.array(z.string()), missingDefaults: z.array(z.string()) }).optional(),
+  accessToken: z.object({ expiresAt: z.string(), valid: z.boolean() }).optional(),
+  refreshToken: z
+    .object({ present: z.boolean(), issuedAt: z.string().optional(), idleExpiresAt: z.string().optional(), absoluteExpiresAt: z.string() })
+    .optional(),
+  storage: z.object({ backend: z.enum(['keyring', 'file', 'none']), tokenFile: z.string(), keyFile: z.string().optional() }),
+  check: z.object({ performed: z.boolean(), ok: z.boolean().optional(), code: z.string().optional(), message: z.string().optional(), hint: z.string().optional() }),
+  warning: z.string().optional(),
+});
+
+export const loginStartSchema = z.object({
+  url: z.string(),
+  redirectUri: z.string(),
+  browserOpened: z.boolean(),
+  message: z.string(),
+});
+
+export const loginCompleteSchema = z.object({
+  signedIn: z.literal(true),
+  site,
+  account: account.nullable(),
+  scopes: z.array(z.string()),
+  missingScopes: z.array(z.string()),
+});
+
+export const logoutSchema = z.object({
+  wasSignedIn: z.boolean(),
+  revoked: z.enum(['yes', 'no', 'skipped']),
+  removed: z.array(z.string()),
+  failed: z.array(z.object({ what: z.string(), error: z.string() })),
+});
+
+export const spaceSchema = z.looseObject({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  type: z.string().nullable(),
+  status: z.string().nullable(),
+  url: z.string().nullable(),
+});
+
+export const spacesListSchema = z.object({
+  site,
+  results: z.array(spaceSchema),
+  nextCursor: z.string().nullable(),
+});

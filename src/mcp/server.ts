@@ -1,0 +1,24 @@
+import { McpServer } from '@modelcontextprotocol/server';
+import type { ToolDeps } from './context.js';
+import { register as authStatus } from './tools/auth-status.js';
+import { register as authLogin } from './tools/auth-login.js';
+import { register as authLogout } from './tools/auth-logout.js';
+import { register as spacesList } from './tools/spaces-list.js';
+
+/** The MCP server: registers the tools over the shared core; knows no transport. */
+export function createServer(deps: ToolDeps, version: string): McpServer {
+  const server = new McpServer(
+    { name: 'confluence-adf', version },
+    {
+      capabilities: { tools: {} },
+      instructions:
+        'Confluence Cloud through the login of the confluence-adf CLI. If a tool reports that sign-in is needed, call auth_login_start, ' +
+        'show the user the URL, then call auth_login_complete.',
+    },
+  );
+  authStatus(server, deps);
+  authLogin(server, deps);
+  authLogout(server, deps);
+  spacesList(server, deps);
+  return server;
+}
