@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AtlassianEmulator, HOUR, MINUTE } from '../emulator/server.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { BIN, runCli, tempHome } from '../support/cli.js';
 import { coreFor, seedLogin } from '../support/core.js';
 
 describe('refresh across processes', () => {
@@ -15,11 +17,17 @@ describe('refresh across processes', () => {
   before(() => emu.start());
   after(() => emu.stop());
 
-  test('5 processes × 8 expiries with zero leeway: every command succeeds, one refresh per expiry, no reuse, no revoked grant', async () => {
+  test('5 CLI processes and 2 MCP servers × 8 expiries with zero leeway: every call succeeds, one refresh per expiry, no reuse, no revoked grant', async () => {
     const { home, cleanup } = await tempHome();
+    const servers: Client[] = [];
     try {
       await seedLogin(coreFor(home, emu), emu, Date.now());
       const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl };
+      for (let i = 0; i < 2; i++) {
+        const client = new Client({ name: `race-${i}`, version: '1' });
+        await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'serve', '--mcp'], env: { PATH: process.env.PATH!, ...env }, stderr: 'ignore' }));
+        servers.push(client);
+      }
       const commands = [
         ['spaces', 'list', '--limit', '2'],
         ['spaces', 'list', '--all', '--limit', '10'],
@@ -31,14 +39,19 @@ describe('refresh across processes', () => {
       for (let round = 0; round < 8; round++) {
         // An hour passes at Atlassian: every copy of the access token is dead there at once.
         emu.advance(HOUR + MINUTE);
-        const results = await Promise.all(commands.map((args) => runCli(args, { env })));
-        results.forEach((r, i) => assert.equal(r.code, 0, `round ${round}: ${commands[i]!.join(' ')}\n${r.stderr}`));
+        const [cli, mcp] = await Promise.all([
+          Promise.all(commands.map((args) => runCli(args, { env }))),
+          Promise.all(servers.map((server) => server.callTool({ name: 'spaces_list', arguments: { limit: 3 } }))),
+        ]);
+        cli.forEach((r, i) => assert.equal(r.code, 0, `round ${round}: ${commands[i]!.join(' ')}\n${r.stderr}`));
+        mcp.forEach((r, i) => assert.ok(!r.isError, `round ${round}: MCP server ${i}: ${JSON.stringify(r.content)}`));
       }
       assert.equal(emu.stats.refreshes - start.refreshes, 8, 'exactly one refresh per expiry');
       assert.equal(emu.stats.reuseWithinLeeway - start.reuseWithinLeeway, 0);
       assert.equal(emu.stats.reuseAfterLeeway - start.reuseAfterLeeway, 0);
       assert.equal(emu.stats.revokedFamilies - start.revokedFamilies, 0);
     } finally {
+      await Promise.all(servers.map((s) => s.close()));
       await cleanup();
     }
   });
