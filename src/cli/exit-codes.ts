@@ -8,6 +8,7 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'USAGE':
     case 'SITE_CHOICE_NEEDED':
     case 'MISSING_CLIENT_CREDENTIALS':
+    case 'ENV_TOKEN_ACTIVE':
       return EXIT.usage;
     case 'NOT_SIGNED_IN':
     case 'SESSION_EXPIRED':

@@ -121,7 +121,8 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     .option('--callback-port <port>', 'loopback port of the callback URL http://localhost:PORT/oauth/callback', '9000')
     .option('--scopes <scopes>', 'space- or comma-separated scopes to request (offline_access is always added)')
     .option('--site <site>', 'the site to use when the login reaches several: URL, name or cloud ID')
-    .option('--no-browser', 'print the sign-in URL instead of opening a browser')
+    .option('--no-browser', 'print the sign-in URL instead of opening a browser (then paste where the browser went)')
+    .option('--callback-url <url>', 'finish a sign-in started by --no-browser without a terminal, with the address the browser was sent to')
     .option('--timeout <seconds>', 'how long to wait for the browser', String(deps.loginTimeoutS ?? 300))
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText(
@@ -131,6 +132,8 @@ Examples:
   $ confluence-adf auth login --client-id abc123          # secret from $CONFLUENCE_CLIENT_SECRET or a prompt
   $ printf %s "$SECRET" | confluence-adf auth login --client-id abc123 --client-secret-stdin
   $ confluence-adf auth login --callback-port 8765 --site acme.atlassian.net
+  $ confluence-adf auth login --no-browser                   # headless: approve on any machine, paste the address
+  $ confluence-adf auth login --callback-url 'http://localhost:9000/oauth/callback?code=...&state=...'
 ${EXIT_CODES_HELP}`,
     )
     .action(action(() => import('./commands/auth/login.js')));
@@ -160,6 +163,39 @@ JSON: { signedIn, reason?, site: { name, url, cloudId }, account, scopes: { gran
     .option('--json', 'print the result as JSON on stdout')
     .addHelpText('after', `\nExamples:\n  $ confluence-adf auth logout\n${EXIT_CODES_HELP}`)
     .action(action(() => import('./commands/auth/logout.js')));
+
+  auth
+    .command('export')
+    .description('hand this login over to another machine: a passphrase-sealed bundle on stdout or --output')
+    .option('--output <file>', 'write the bundle to this file (mode 600) instead of stdout')
+    .option('--plaintext', 'write the bundle unencrypted (only when you move it privately)')
+    .option('--keep', 'keep using the login here too (both machines refreshing will end it)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth export --output login.bundle          # asks for a passphrase twice
+  $ CONFLUENCE_ADF_PASSPHRASE=... confluence-adf auth export | ssh server confluence-adf auth import
+After an export this machine stops using the login; \`auth login\` signs in here again.
+${EXIT_CODES_HELP}`,
+    )
+    .action(action(() => import('./commands/auth/export.js')));
+
+  auth
+    .command('import')
+    .description('store a login exported on another machine (from FILE, or stdin)')
+    .argument('[file]', 'the bundle; - or nothing reads stdin')
+    .option('--offline', 'do not prove the bundle by refreshing it once')
+    .option('--force', 'replace a different account signed in here')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth import login.bundle
+  $ CONFLUENCE_ADF_PASSPHRASE=... confluence-adf auth import < login.bundle
+${EXIT_CODES_HELP}`,
+    )
+    .action(action(() => import('./commands/auth/import.js')));
 
   auth
     .command('token')

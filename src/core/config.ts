@@ -11,6 +11,8 @@ export interface Paths {
   home: string;
   tokenFile: string;
   keyFile: string;
+  /** A headless sign-in waiting for its callback URL (`auth login --no-browser` without a terminal). */
+  pendingFile: string;
   /** The file proper-lockfile guards while a process refreshes. */
   refreshLockTarget: string;
 }
@@ -22,6 +24,7 @@ export function resolvePaths(env: Env, homedir: string): Paths {
     home,
     tokenFile: path.join(home, 'oauth-tokens.json'),
     keyFile: path.join(home, 'oauth-tokens.key'),
+    pendingFile: path.join(home, 'pending-login.json'),
     refreshLockTarget: path.join(home, 'refresh'),
   };
 }

@@ -1,13 +1,16 @@
 import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
-import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type StorageChoice } from './config.js';
-import { TokenStore, type KeyLocation, type Site, type StoredLogin } from './store/token-store.js';
+import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
+import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
 import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
-import { startLogin, type LoginRequest, type PendingLogin } from './auth/login.js';
-import { revokeToken } from './auth/oauth.js';
+import { exchangeAndStore, parsePastedCallback, startLogin, type LoginRequest, type LoginResult, type PendingLogin } from './auth/login.js';
+import { prepareAuthorization, revokeToken } from './auth/oauth.js';
+import { redirectUriFor } from './auth/loopback.js';
+import { exportLogin, importLogin, type ImportResult } from './auth/transfer.js';
+import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
@@ -32,6 +35,10 @@ export interface CoreDeps {
 
 export interface StatusReport {
   signedIn: boolean;
+  /** Where the token comes from: the stored login, or CONFLUENCE_ACCESS_TOKEN. */
+  source?: 'store' | 'environment';
+  /** When the login was handed to another machine by `auth export`. */
+  exportedAt?: string;
   /** Why a new login is needed, when it is. */
   reason?: string;
   site?: Site;
@@ -53,6 +60,9 @@ export interface LogoutReport {
   failed: { what: string; error: string }[];
 }
 
+/** How long a headless sign-in waits for its second step. */
+const PENDING_TTL_MS = 10 * 60_000;
+
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 /** The core every adapter shares: store, session, API client, and the account operations. */
@@ -61,6 +71,9 @@ export class Core {
   readonly storage: StorageChoice;
   readonly store: TokenStore;
   readonly session: Session;
+  /** CONFLUENCE_ACCESS_TOKEN, when set: used as given, and the stored login is left alone. */
+  readonly envToken: string | undefined;
+  private readonly withRefreshLock: RefreshLock;
   private readonly limiter: RateLimiter;
   private apiClient: Promise<ApiClient> | undefined;
 
@@ -74,15 +87,18 @@ export class Core {
       now: deps.now,
       ...(deps.onNotice ? { onNotice: deps.onNotice } : {}),
     });
+    this.envToken = deps.env.CONFLUENCE_ACCESS_TOKEN?.trim() || undefined;
+    this.withRefreshLock = createRefreshLock({
+      target: this.paths.refreshLockTarget,
+      home: this.paths.home,
+      ...(deps.lockStaleMs ? { staleMs: deps.lockStaleMs } : {}),
+    });
     this.session = new Session({
       store: this.store,
       env: deps.env,
       now: deps.now,
-      withRefreshLock: createRefreshLock({
-        target: this.paths.refreshLockTarget,
-        home: this.paths.home,
-        ...(deps.lockStaleMs ? { staleMs: deps.lockStaleMs } : {}),
-      }),
+      withRefreshLock: this.withRefreshLock,
+      ...(this.envToken ? { envToken: this.envToken } : {}),
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
@@ -91,8 +107,8 @@ export class Core {
   /** The API client bound to the stored login (created once per process). */
   async api(): Promise<ApiClient> {
     this.apiClient ??= (async () => {
-      const login = await this.session.login();
-      return this.makeApi(resolveServiceUrls(this.deps.env, login.record).apiUrl, (o) => this.session.accessToken(o));
+      const record = this.envToken ? undefined : (await this.session.login()).record;
+      return this.makeApi(resolveServiceUrls(this.deps.env, record).apiUrl, (o) => this.session.accessToken(o));
     })();
     return this.apiClient;
   }
@@ -109,18 +125,89 @@ export class Core {
     });
   }
 
+  /** Refuses what would change the stored login while CONFLUENCE_ACCESS_TOKEN overrides it. */
+  refuseWithEnvToken(what: string): void {
+    if (this.envToken) {
+      throw new AppError('ENV_TOKEN_ACTIVE', `CONFLUENCE_ACCESS_TOKEN is set, so confluence-adf uses that token and does not ${what}.`, {
+        hint: `Unset CONFLUENCE_ACCESS_TOKEN to ${what}.`,
+      });
+    }
+  }
+
+  private loginDeps(urls: ServiceUrls) {
+    return { urls, store: this.store, now: this.deps.now, apiWithToken: (token: string) => this.makeApi(urls.apiUrl, async () => token) };
+  }
+
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
   async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
+    this.refuseWithEnvToken('sign in');
+    return startLogin(this.loginDeps(resolveServiceUrls(this.deps.env)), { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] });
+  }
+
+  /**
+   * The first step of a sign-in with no terminal: saves state, verifier and redirect URI (sealed,
+   * 0600, 10 minutes) and returns the URL to approve elsewhere.
+   */
+  async startDeferredLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<StoredPending> {
+    this.refuseWithEnvToken('sign in');
     const urls = resolveServiceUrls(this.deps.env);
-    return startLogin(
-      {
-        urls,
-        store: this.store,
-        now: this.deps.now,
-        apiWithToken: (token) => this.makeApi(urls.apiUrl, async () => token),
-      },
-      { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] },
-    );
+    const scopes = request.scopes ?? [...DEFAULT_SCOPES];
+    const redirectUri = redirectUriFor(request.callbackPort);
+    const prepared = await prepareAuthorization({ authUrl: urls.authUrl, clientId: request.clientId, redirectUri, scopes });
+    const pending: StoredPending = {
+      ...urls,
+      clientId: request.clientId,
+      clientSecret: request.clientSecret,
+      callbackPort: request.callbackPort,
+      scopes,
+      ...(request.site ? { site: request.site } : {}),
+      state: prepared.state,
+      codeVerifier: prepared.codeVerifier,
+      redirectUri,
+      url: prepared.url.toString(),
+      expiresAt: this.deps.now() + PENDING_TTL_MS,
+    };
+    await this.store.writePending(pending);
+    return pending;
+  }
+
+  /** The second step: the address the browser was sent to completes the saved sign-in, once. */
+  async completeDeferredLogin(callbackUrl: string): Promise<LoginResult> {
+    this.refuseWithEnvToken('sign in');
+    const pending = await this.store.readPending();
+    const again = 'Start again with `confluence-adf auth login --no-browser`.';
+    if (!pending) throw new AppError('NO_PENDING_LOGIN', 'No sign-in is waiting to be completed here (it was completed already, or never started).', { hint: again });
+    if (this.deps.now() > pending.expiresAt) {
+      await this.store.removePending();
+      throw new AppError('NO_PENDING_LOGIN', 'The waiting sign-in expired (it lasts 10 minutes).', { hint: again });
+    }
+    const query = parsePastedCallback(callbackUrl, pending.state);
+    if (query.get('state') !== pending.state) {
+      throw new AppError('STATE_MISMATCH', 'That address belongs to a different sign-in than the one waiting here (state mismatch).', {
+        hint: 'Paste the address from the browser tab opened with the URL this machine printed last.',
+      });
+    }
+    try {
+      return await exchangeAndStore(this.loginDeps({ authUrl: pending.authUrl, apiUrl: pending.apiUrl }), pending, pending, query);
+    } finally {
+      // A code is single-use: success or failure, this sign-in cannot be completed twice.
+      await this.store.removePending();
+    }
+  }
+
+  /** Hands the login to another machine (see transfer.ts); `write` puts the bundle where it goes. */
+  async exportLogin(options: { passphrase: string | undefined; keep: boolean; write: (bundle: string) => Promise<void> }): Promise<StoredLogin> {
+    this.refuseWithEnvToken('export a login');
+    return exportLogin(this.transferDeps(), options);
+  }
+
+  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean }): Promise<ImportResult> {
+    this.refuseWithEnvToken('import a login');
+    return importLogin(this.transferDeps(), text, options);
+  }
+
+  private transferDeps() {
+    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock };
   }
 
   /** Client credentials kept from an earlier login, so a new login needs no flags. */
@@ -154,6 +241,7 @@ export class Core {
   /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */
   async status(options: { offline: boolean }): Promise<StatusReport> {
     const storage = { tokenFile: this.paths.tokenFile };
+    if (this.envToken) return this.envTokenStatus(options.offline);
     let login: StoredLogin | undefined;
     try {
       login = await this.store.read();
@@ -170,6 +258,7 @@ export class Core {
     const granted = login.record.scopes;
     const report: StatusReport = {
       signedIn: !!login.secrets.refreshToken || accessTokenUsable(login, now),
+      source: 'store',
       site: login.record.site,
       sites: login.record.sites,
       ...(login.record.account ? { account: login.record.account } : {}),
@@ -186,7 +275,10 @@ export class Core {
       check: { performed: false },
       ...(limits.warning ? { warning: limits.warning } : {}),
     };
-    if (!report.signedIn) report.reason = 'the session has ended; a new login is needed';
+    if (login.record.exportedAt && !login.secrets.refreshToken) {
+      report.exportedAt = iso(login.record.exportedAt)!;
+      report.reason = `this login was exported to another machine on ${report.exportedAt}; run \`confluence-adf auth login\` to sign in here again`;
+    } else if (!report.signedIn) report.reason = 'the session has ended; a new login is needed';
     if (options.offline || !report.signedIn) return report;
     try {
       await accessibleSites(await this.api());
@@ -204,8 +296,23 @@ export class Core {
     return report;
   }
 
+  private async envTokenStatus(offline: boolean): Promise<StatusReport> {
+    const report: StatusReport = { signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
+    if (offline) return report;
+    try {
+      report.site = await this.site();
+      report.check = { performed: true, ok: true };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+      if (LOGIN_NEEDED_CODES.has(error.code)) report.signedIn = false;
+    }
+    return report;
+  }
+
   /** Removes every local copy, tries revocation once, and is safe to repeat. */
   async logout(): Promise<LogoutReport> {
+    this.refuseWithEnvToken('sign out');
     let login: StoredLogin | undefined;
     try {
       login = await this.store.read();
@@ -249,6 +356,14 @@ export class Core {
 
   /** The site a command acts on: --site when given, else the one chosen at login. */
   async site(choice?: string): Promise<Site> {
+    if (this.envToken) {
+      // With a bare token there is no stored site: ask Atlassian which sites the token reaches.
+      const sites = await accessibleSites(await this.api());
+      const wanted = choice ?? this.deps.env.CONFLUENCE_CLOUD_ID;
+      if (wanted) return findSite(sites, wanted) ?? (() => { throw siteNotFound(sites, wanted); })();
+      if (sites.length === 1) return sites[0]!;
+      throw new AppError('SITE_CHOICE_NEEDED', 'CONFLUENCE_ACCESS_TOKEN reaches several sites; say which one.', { hint: 'Set CONFLUENCE_CLOUD_ID or pass --site.' });
+    }
     const login = await this.session.login();
     if (!choice) return login.record.site;
     const site = findSite(login.record.sites, choice);

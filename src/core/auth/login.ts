@@ -3,7 +3,7 @@ import type { ServiceUrls } from '../config.js';
 import type { ApiClient } from '../confluence/http.js';
 import { accessibleSites, currentAccount, describeSites, findSite, siteNotFound } from '../confluence/sites.js';
 import type { Account, KeyLocation, Site, StoredLogin, TokenStore } from '../store/token-store.js';
-import { listenForCallback, redirectUriFor, type CallbackListener } from './loopback.js';
+import { listenForCallback, redirectUriFor, type CallbackArrival, type CallbackListener } from './loopback.js';
 import { exchangeCode, prepareAuthorization } from './oauth.js';
 
 export interface LoginRequest {
@@ -33,12 +33,22 @@ export interface LoginResult {
   keyLocation: KeyLocation;
 }
 
+export interface CompleteOptions {
+  timeoutMs: number;
+  chooseSite?: (sites: Site[]) => Promise<Site>;
+  signal?: AbortSignal;
+  /** The callback query from a person pasting the address, as an alternative to the loopback. */
+  pasted?: Promise<URLSearchParams>;
+}
+
 export interface PendingLogin {
   /** The address the person opens to approve. */
   url: string;
   redirectUri: string;
-  /** Waits for the browser, exchanges the code, picks the site and stores the login. */
-  complete(options: { timeoutMs: number; chooseSite?: (sites: Site[]) => Promise<Site>; signal?: AbortSignal }): Promise<LoginResult>;
+  /** The state this sign-in expects back (for checking a pasted address). */
+  state: string;
+  /** Waits for the browser (or a pasted address), exchanges the code, picks the site and stores the login. */
+  complete(options: CompleteOptions): Promise<LoginResult>;
   cancel(): Promise<void>;
 }
 
@@ -60,6 +70,7 @@ export async function startLogin(deps: LoginDeps, request: LoginRequest): Promis
   return {
     url: prepared.url.toString(),
     redirectUri,
+    state: prepared.state,
     cancel: close,
     async complete(options) {
       try {
@@ -76,48 +87,82 @@ async function finishLogin(
   request: LoginRequest,
   prepared: { state: string; codeVerifier: string; redirectUri: string },
   listener: CallbackListener,
-  options: { timeoutMs: number; chooseSite?: (sites: Site[]) => Promise<Site>; signal?: AbortSignal },
+  options: CompleteOptions,
 ): Promise<LoginResult> {
-  const arrival = await waitFor(listener.arrival, options.timeoutMs, prepared.redirectUri, options.signal);
+  // The browser's redirect reaches the listener, or the person pastes where it was sent: first wins.
+  const sources: Promise<CallbackArrival>[] = [listener.arrival];
+  if (options.pasted) sources.push(options.pasted.then((query) => ({ query, finish: () => undefined })));
+  const arrival = await waitFor(Promise.race(sources), options.timeoutMs, prepared.redirectUri, options.signal);
   try {
-    const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret }, prepared, arrival.query);
-    const api = await deps.apiWithToken(tokens.accessToken);
-    const sites = await accessibleSites(api);
-    if (sites.length === 0) {
-      throw new AppError('NO_SITE_ACCESS', 'You signed in, but your Atlassian account cannot reach any Confluence site through this app.', {
-        hint: 'Ask a site admin to give your account Confluence access (guests and users without a product licence get none), then run `confluence-adf auth login` again.',
-      });
-    }
-    const site = await pickSite(sites, request.site, options.chooseSite);
-    const account = await currentAccount(api);
-    const now = deps.now();
-    const login: StoredLogin = {
-      record: {
-        clientId: request.clientId,
-        authUrl: deps.urls.authUrl,
-        apiUrl: deps.urls.apiUrl,
-        callbackPort: request.callbackPort,
-        site,
-        sites,
-        ...(account ? { account } : {}),
-        scopes: tokens.scopes,
-        requestedScopes: request.scopes,
-        accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000,
-        ...(tokens.refreshToken ? { refreshTokenIssuedAt: now } : {}),
-        consentAt: now,
-        updatedAt: now,
-      },
-      secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, clientSecret: request.clientSecret },
-    };
-    const keyLocation = await deps.store.write(login);
-    const who = account ? ` as ${account.name}` : '';
-    arrival.finish({ ok: true, detail: `confluence-adf is signed in to ${site.name}${who}.` });
-    const granted = new Set(tokens.scopes);
-    return { site, sites, account, scopes: tokens.scopes, missingScopes: tokens.scopes.length ? request.scopes.filter((s) => !granted.has(s)) : [], keyLocation };
+    const result = await exchangeAndStore(deps, request, prepared, arrival.query, options.chooseSite);
+    const who = result.account ? ` as ${result.account.name}` : '';
+    arrival.finish({ ok: true, detail: `confluence-adf is signed in to ${result.site.name}${who}.` });
+    return result;
   } catch (error) {
     arrival.finish({ ok: false, error: error instanceof AppError ? error.message : 'The sign-in could not be completed.' });
     throw error;
   }
+}
+
+/** The second half of every sign-in: code exchange, the sites, the account, and the store. */
+export async function exchangeAndStore(
+  deps: LoginDeps,
+  request: LoginRequest,
+  prepared: { state: string; codeVerifier: string; redirectUri: string },
+  query: URLSearchParams,
+  chooseSite?: (sites: Site[]) => Promise<Site>,
+): Promise<LoginResult> {
+  const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret }, prepared, query);
+  const api = await deps.apiWithToken(tokens.accessToken);
+  const sites = await accessibleSites(api);
+  if (sites.length === 0) {
+    throw new AppError('NO_SITE_ACCESS', 'You signed in, but your Atlassian account cannot reach any Confluence site through this app.', {
+      hint: 'Ask a site admin to give your account Confluence access (guests and users without a product licence get none), then run `confluence-adf auth login` again.',
+    });
+  }
+  const site = await pickSite(sites, request.site, chooseSite);
+  const account = await currentAccount(api);
+  const now = deps.now();
+  const login: StoredLogin = {
+    record: {
+      clientId: request.clientId,
+      authUrl: deps.urls.authUrl,
+      apiUrl: deps.urls.apiUrl,
+      callbackPort: request.callbackPort,
+      site,
+      sites,
+      ...(account ? { account } : {}),
+      scopes: tokens.scopes,
+      requestedScopes: request.scopes,
+      accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000,
+      ...(tokens.refreshToken ? { refreshTokenIssuedAt: now } : {}),
+      consentAt: now,
+      updatedAt: now,
+    },
+    secrets: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, clientSecret: request.clientSecret },
+  };
+  const keyLocation = await deps.store.write(login);
+  const granted = new Set(tokens.scopes);
+  return { site, sites, account, scopes: tokens.scopes, missingScopes: tokens.scopes.length ? request.scopes.filter((s) => !granted.has(s)) : [], keyLocation };
+}
+
+/**
+ * What a person pasted after approving elsewhere: the address the browser was sent to (it fails to
+ * load localhost, which is expected), or the bare code. A bare code carries no state; the person
+ * pasting it into this very prompt is what ties it to this sign-in.
+ */
+export function parsePastedCallback(text: string, state: string): URLSearchParams {
+  const value = text.trim().replace(/^['"]|['"]$/g, '');
+  if (value === '') throw new AppError('USAGE', 'Nothing was pasted.', { hint: 'Paste the whole address from the browser\'s address bar.' });
+  if (/[?&](code|error)=/.test(value) || /^https?:\/\//i.test(value)) {
+    const url = new URL(/^https?:\/\//i.test(value) ? value : `http://localhost/${value.replace(/^.*?\?/, '?')}`);
+    if (!url.searchParams.has('code') && !url.searchParams.has('error')) {
+      throw new AppError('USAGE', 'That address carries no code.', { hint: 'Paste the address the browser was sent to after you chose Accept (it starts with http://localhost).' });
+    }
+    return url.searchParams;
+  }
+  if (/\s/.test(value)) throw new AppError('USAGE', 'That is neither an address nor a code.', { hint: 'Paste the address from the browser\'s address bar.' });
+  return new URLSearchParams({ code: value, state });
 }
 
 async function pickSite(sites: Site[], choice: string | undefined, chooseSite?: (sites: Site[]) => Promise<Site>): Promise<Site> {

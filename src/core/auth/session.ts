@@ -22,6 +22,8 @@ export interface SessionDeps {
   env: Env;
   now: () => number;
   withRefreshLock: RefreshLock;
+  /** CONFLUENCE_ACCESS_TOKEN: used as given instead of the stored login. */
+  envToken?: string;
   /** Test-only: called at each refresh step so a crash test can kill the process there. */
   crashAt?: (step: RefreshStep) => void;
 }
@@ -51,10 +53,15 @@ export class Session {
 
   constructor(private readonly deps: SessionDeps) {}
 
-  /** The stored login, or NOT_SIGNED_IN. */
+  /** The stored login, or NOT_SIGNED_IN / LOGIN_EXPORTED. */
   async login(): Promise<StoredLogin> {
     const login = await this.deps.store.read();
     if (!login) throw new AppError('NOT_SIGNED_IN', 'You are not signed in to Confluence.', { hint: LOGIN_HINT });
+    if (login.record.exportedAt && !login.secrets.refreshToken) {
+      throw new AppError('LOGIN_EXPORTED', `This login was exported to another machine on ${new Date(login.record.exportedAt).toISOString()}; this machine no longer uses it.`, {
+        hint: 'Run `confluence-adf auth login` to sign in here again.',
+      });
+    }
     return login;
   }
 
@@ -63,6 +70,13 @@ export class Session {
    * caller already replaced it. `force` refreshes whatever the state (`auth refresh`).
    */
   async accessToken(options: { rejected?: string; force?: boolean } = {}): Promise<string> {
+    if (this.deps.envToken !== undefined) {
+      // A token from the environment is used as given: never stored, never refreshed.
+      if (options.rejected === undefined && !options.force) return this.deps.envToken;
+      throw new AppError('SESSION_EXPIRED', 'Atlassian rejected the access token in CONFLUENCE_ACCESS_TOKEN.', {
+        hint: 'Put a fresh token in CONFLUENCE_ACCESS_TOKEN (e.g. from `confluence-adf auth token` on a signed-in machine), or unset it to use the stored login.',
+      });
+    }
     // A usable token in memory needs no disk read: rotation matters only when refreshing, and a
     // refresh always re-reads the store under the lock.
     if (!options.force && options.rejected === undefined && this.cached && accessTokenUsable(this.cached, this.deps.now())) {

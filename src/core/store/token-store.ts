@@ -36,6 +36,8 @@ export interface LoginRecord {
   /** The first consent of this grant: the 365-day absolute clock starts here. */
   consentAt: number;
   updatedAt: number;
+  /** Set when `auth export` handed this login to another machine; this one then stops refreshing it. */
+  exportedAt?: number;
 }
 
 export interface LoginSecrets {
@@ -61,6 +63,24 @@ interface TokenFile {
 
 const FORMAT = 'confluence-adf/tokens';
 const AAD = 'confluence-adf/tokens/v1';
+const PENDING_FORMAT = 'confluence-adf/pending-login';
+const PENDING_AAD = 'confluence-adf/pending-login/v1';
+
+/** A headless sign-in between its two steps: everything the code exchange will need. */
+export interface PendingLogin {
+  authUrl: string;
+  apiUrl: string;
+  clientId: string;
+  clientSecret: string;
+  callbackPort: number;
+  scopes: string[];
+  site?: string;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+  url: string;
+  expiresAt: number;
+}
 
 export interface TokenStoreDeps {
   paths: Paths;
@@ -119,12 +139,7 @@ export class TokenStore {
       await this.setAside();
     }
     const location = await this.chooseKeyLocation(existing?.keyLocation);
-    let key: Buffer | undefined;
-    if (existing?.keyLocation === location) key = await this.readKey(location).catch(() => undefined);
-    if (!key) {
-      key = crypto.randomBytes(32);
-      await this.writeKey(location, key);
-    }
+    const key = await this.keyFor(location);
     const file: TokenFile = {
       format: FORMAT,
       version: 1,
@@ -135,6 +150,32 @@ export class TokenStore {
     await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n', hooks);
     if (existing && existing.keyLocation !== location) await this.deleteKey(existing.keyLocation).catch(() => undefined);
     return location;
+  }
+
+  /** Saves a sign-in waiting for its callback URL; sealed with the same key as the tokens. */
+  async writePending(pending: PendingLogin): Promise<void> {
+    const location = await this.chooseKeyLocation((await this.readFile().catch(() => undefined))?.keyLocation);
+    const key = await this.keyFor(location);
+    const file = { format: PENDING_FORMAT, version: 1, keyLocation: location, expiresAt: pending.expiresAt, secrets: seal(key, JSON.stringify(pending), PENDING_AAD) };
+    await writeFileAtomic(this.deps.paths.pendingFile, JSON.stringify(file, null, 2) + '\n');
+  }
+
+  /** The waiting sign-in, or undefined when there is none (or it cannot be opened any more). */
+  async readPending(): Promise<PendingLogin | undefined> {
+    const raw = await readIfExists(this.deps.paths.pendingFile);
+    if (!raw) return undefined;
+    try {
+      const file = JSON.parse(raw.toString('utf8')) as { format?: string; keyLocation?: KeyLocation; secrets?: unknown };
+      if (file.format !== PENDING_FORMAT || !isSealed(file.secrets) || (file.keyLocation !== 'keyring' && file.keyLocation !== 'file')) return undefined;
+      return JSON.parse(unseal(await this.readKey(file.keyLocation), file.secrets, PENDING_AAD)) as PendingLogin;
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'KEYRING_UNAVAILABLE') throw error;
+      return undefined;
+    }
+  }
+
+  async removePending(): Promise<void> {
+    await removeFile(this.deps.paths.pendingFile);
   }
 
   /** Removes every local copy, carrying on past a failure so one stuck item cannot keep the rest. */
@@ -148,6 +189,7 @@ export class TokenStore {
       }
     };
     await attempt(this.deps.paths.tokenFile, () => removeFile(this.deps.paths.tokenFile));
+    await attempt(this.deps.paths.pendingFile, () => removeFile(this.deps.paths.pendingFile));
     await attempt(this.deps.paths.keyFile, () => removeFile(this.deps.paths.keyFile));
     if (this.deps.storage !== 'file') {
       await attempt(`OS keychain item ${this.keyAccount}`, async () => {
@@ -229,6 +271,18 @@ export class TokenStore {
       throw this.corrupt(location === 'keyring' ? 'its key is missing from the OS keychain' : `its key file ${this.deps.paths.keyFile} is missing or damaged`);
     }
     return key;
+  }
+
+  /** This home's key at `location`, made when there is none: the token and pending files share it. */
+  private async keyFor(location: KeyLocation): Promise<Buffer> {
+    try {
+      return await this.readKey(location);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'STORE_CORRUPT')) throw error;
+      const key = crypto.randomBytes(32);
+      await this.writeKey(location, key);
+      return key;
+    }
   }
 
   private async writeKey(location: KeyLocation, key: Buffer): Promise<void> {
