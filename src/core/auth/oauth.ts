@@ -199,7 +199,7 @@ export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', aut
 }
 
 function unreachable(authUrl: string, what: string, cause: unknown): AppError {
-  return new AppError('NETWORK', `Atlassian (${authUrl}) ${what}. Your saved tokens were kept.`, {
+  return new AppError('NETWORK', `Atlassian could not be reached (${authUrl} ${what}). Your saved tokens were kept.`, {
     hint: 'Check your network connection and try again.',
     cause,
   });

@@ -1,0 +1,64 @@
+# confluence-adf shell completion, generated from the command tree by `confluence-adf completion`. Do not edit.
+# bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
+_confluence_adf_words() {
+  case "$1" in
+    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --help' ;;
+    'auth') echo 'login status logout export import token refresh --verbose --debug --no-color --storage --help' ;;
+    'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --help' ;;
+    'auth status') echo '--json --offline --verbose --debug --no-color --storage --help' ;;
+    'auth logout') echo '--json --verbose --debug --no-color --storage --help' ;;
+    'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --help' ;;
+    'auth import') echo '--offline --force --verbose --debug --no-color --storage --help' ;;
+    'auth token') echo '--verbose --debug --no-color --storage --help' ;;
+    'auth refresh') echo '--json --verbose --debug --no-color --storage --help' ;;
+    'spaces') echo 'list --verbose --debug --no-color --storage --help' ;;
+    'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --help' ;;
+    'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --help' ;;
+    'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --help' ;;
+  esac
+}
+
+_confluence_adf_values() {
+  case "$1|$2" in
+    '|--storage') echo 'keyring file' ;;
+    'auth|--storage') echo 'keyring file' ;;
+    'auth login|--storage') echo 'keyring file' ;;
+    'auth status|--storage') echo 'keyring file' ;;
+    'auth logout|--storage') echo 'keyring file' ;;
+    'auth export|--storage') echo 'keyring file' ;;
+    'auth import|--storage') echo 'keyring file' ;;
+    'auth token|--storage') echo 'keyring file' ;;
+    'auth refresh|--storage') echo 'keyring file' ;;
+    'spaces|--storage') echo 'keyring file' ;;
+    'spaces list|--type') echo 'global collaboration knowledge_base personal' ;;
+    'spaces list|--status') echo 'current archived' ;;
+    'spaces list|--sort') echo 'id -id key -key name -name' ;;
+    'spaces list|--storage') echo 'keyring file' ;;
+    'serve|--storage') echo 'keyring file' ;;
+    'completion|--storage') echo 'keyring file' ;;
+    'auth login|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
+    *) return 1 ;;
+  esac
+}
+
+# The command path so far (not $path: zsh ties that name to $PATH): the words that are subcommands of what precedes them.
+_confluence_adf_path() {
+  local cmdpath="" w
+  for w in "$@"; do
+    case "$w" in -*) continue ;; esac
+    case " $(_confluence_adf_words "$cmdpath") " in *" $w "*) cmdpath="${cmdpath:+$cmdpath }$w" ;; esac
+  done
+  printf '%s' "$cmdpath"
+}
+
+_confluence_adf() {
+  local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmdpath values
+  cmdpath="$(_confluence_adf_path "${COMP_WORDS[@]:1:COMP_CWORD-1}")"
+  if [[ "$prev" == -* ]] && values="$(_confluence_adf_values "$cmdpath" "$prev")"; then
+    COMPREPLY=($(compgen -W "$values" -- "$cur"))
+    return
+  fi
+  COMPREPLY=($(compgen -W "$(_confluence_adf_words "$cmdpath")" -- "$cur"))
+}
+complete -F _confluence_adf confluence-adf

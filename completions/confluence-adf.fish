@@ -1,0 +1,97 @@
+# confluence-adf shell completion, generated from the command tree by `confluence-adf completion`. Do not edit.
+# fish: put this file in ~/.config/fish/completions/confluence-adf.fish
+function __confluence_adf_words
+    switch $argv[1]
+        case ''
+            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --help'
+        case 'auth'
+            echo 'login status logout export import token refresh --verbose --debug --no-color --storage --help'
+        case 'auth login'
+            echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --help'
+        case 'auth status'
+            echo '--json --offline --verbose --debug --no-color --storage --help'
+        case 'auth logout'
+            echo '--json --verbose --debug --no-color --storage --help'
+        case 'auth export'
+            echo '--output --plaintext --keep --verbose --debug --no-color --storage --help'
+        case 'auth import'
+            echo '--offline --force --verbose --debug --no-color --storage --help'
+        case 'auth token'
+            echo '--verbose --debug --no-color --storage --help'
+        case 'auth refresh'
+            echo '--json --verbose --debug --no-color --storage --help'
+        case 'spaces'
+            echo 'list --verbose --debug --no-color --storage --help'
+        case 'spaces list'
+            echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --help'
+        case 'serve'
+            echo '--mcp --log-file --verbose --debug --no-color --storage --help'
+        case 'completion'
+            echo 'bash zsh fish --verbose --debug --no-color --storage --help'
+    end
+end
+
+function __confluence_adf_values
+    switch "$argv[1]|$argv[2]"
+        case '|--storage'
+            echo 'keyring file'
+        case 'auth|--storage'
+            echo 'keyring file'
+        case 'auth login|--storage'
+            echo 'keyring file'
+        case 'auth status|--storage'
+            echo 'keyring file'
+        case 'auth logout|--storage'
+            echo 'keyring file'
+        case 'auth export|--storage'
+            echo 'keyring file'
+        case 'auth import|--storage'
+            echo 'keyring file'
+        case 'auth token|--storage'
+            echo 'keyring file'
+        case 'auth refresh|--storage'
+            echo 'keyring file'
+        case 'spaces|--storage'
+            echo 'keyring file'
+        case 'spaces list|--type'
+            echo 'global collaboration knowledge_base personal'
+        case 'spaces list|--status'
+            echo 'current archived'
+        case 'spaces list|--sort'
+            echo 'id -id key -key name -name'
+        case 'spaces list|--storage'
+            echo 'keyring file'
+        case 'serve|--storage'
+            echo 'keyring file'
+        case 'completion|--storage'
+            echo 'keyring file'
+        case 'auth login|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'spaces list|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case '*'
+            return 1
+    end
+end
+
+function __confluence_adf_complete
+    set -l tokens (commandline -opc)
+    set -l path ''
+    for w in $tokens[2..-1]
+        string match -q -- '-*' $w; and continue
+        if contains -- $w (string split ' ' -- (__confluence_adf_words "$path"))
+            set path (string trim -- "$path $w")
+        end
+    end
+    set -l prev $tokens[-1]
+    if string match -q -- '-*' $prev
+        set -l values (__confluence_adf_values "$path" $prev)
+        and begin
+            string split ' ' -- $values
+            return
+        end
+    end
+    string split ' ' -- (__confluence_adf_words "$path")
+end
+
+complete -c confluence-adf -f -a '(__confluence_adf_complete)'

@@ -1,0 +1,172 @@
+import { Argument, Command, Option, type OutputConfiguration } from 'commander';
+import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../core/confluence/spaces.js';
+import type { CommandContext } from './main.js';
+
+export const EXIT_CODES_HELP = `
+Exit codes: 0 success, 1 failure (network, Atlassian, storage), 2 usage error,
+            4 not signed in or a new login is needed, 130 interrupted.`;
+
+export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> };
+export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+
+/**
+ * The command tree, and nothing else: each verb is loaded only when it runs. The CLI and the
+ * completion generator both build it, so completions cannot drift from the commands.
+ */
+export function buildProgram(options: { version: string; action: ActionFactory; loginTimeoutS: number; output: OutputConfiguration }): Command {
+  const program = new Command('confluence-adf')
+    .description('Confluence Cloud from your terminal and your AI assistant, signed in once with OAuth 2.0.')
+    .version(options.version, '-V, --version')
+    .option('--verbose', 'log each API request and response to stderr (secrets redacted)')
+    .option('--debug', 'show stack traces for unexpected errors')
+    .option('--no-color', 'never colour output')
+    .addOption(new Option('--storage <backend>', 'where the token key lives').choices(['keyring', 'file']))
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput(options.output);
+
+  const auth = program.command('auth').description('sign in, check and sign out of Confluence Cloud');
+
+  auth
+    .command('login')
+    .description('sign in through the browser (OAuth 2.0 with PKCE) and store the tokens securely')
+    .option('--client-id <id>', 'OAuth app client ID (default: $CONFLUENCE_CLIENT_ID, or the one stored)')
+    .option('--client-secret-stdin', 'read the client secret from standard input (else $CONFLUENCE_CLIENT_SECRET, or a masked prompt)')
+    .option('--callback-port <port>', 'loopback port of the callback URL http://localhost:PORT/oauth/callback', '9000')
+    .option('--scopes <scopes>', 'space- or comma-separated scopes to request (offline_access is always added)')
+    .option('--site <site>', 'the site to use when the login reaches several: URL, name or cloud ID')
+    .option('--no-browser', 'print the sign-in URL instead of opening a browser (then paste where the browser went)')
+    .option('--callback-url <url>', 'finish a sign-in started by --no-browser without a terminal, with the address the browser was sent to')
+    .option('--timeout <seconds>', 'how long to wait for the browser', String(options.loginTimeoutS))
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth login --client-id abc123          # secret from $CONFLUENCE_CLIENT_SECRET or a prompt
+  $ printf %s "$SECRET" | confluence-adf auth login --client-id abc123 --client-secret-stdin
+  $ confluence-adf auth login --callback-port 8765 --site acme.atlassian.net
+  $ confluence-adf auth login --no-browser                   # headless: approve on any machine, paste the address
+  $ confluence-adf auth login --callback-url 'http://localhost:9000/oauth/callback?code=...&state=...'
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/auth/login.js')));
+
+  auth
+    .command('status')
+    .description('show who is signed in to which site, token expiry and where tokens are kept')
+    .option('--json', 'print the facts as one JSON object on stdout')
+    .option('--offline', 'skip the API call that proves the token works')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth status
+  $ confluence-adf auth status --json | jq .signedIn
+  $ confluence-adf auth status --offline
+${EXIT_CODES_HELP}
+JSON: { signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+        accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
+        storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? }, warning? }`,
+    )
+    .action(options.action(() => import('./commands/auth/status.js')));
+
+  auth
+    .command('logout')
+    .description('remove every local copy of the login and try to revoke it')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth logout\n${EXIT_CODES_HELP}`)
+    .action(options.action(() => import('./commands/auth/logout.js')));
+
+  auth
+    .command('export')
+    .description('hand this login over to another machine: a passphrase-sealed bundle on stdout or --output')
+    .option('--output <file>', 'write the bundle to this file (mode 600) instead of stdout')
+    .option('--plaintext', 'write the bundle unencrypted (only when you move it privately)')
+    .option('--keep', 'keep using the login here too (both machines refreshing will end it)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth export --output login.bundle          # asks for a passphrase twice
+  $ CONFLUENCE_ADF_PASSPHRASE=... confluence-adf auth export | ssh server confluence-adf auth import
+After an export this machine stops using the login; \`auth login\` signs in here again.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/auth/export.js')));
+
+  auth
+    .command('import')
+    .description('store a login exported on another machine (from FILE, or stdin)')
+    .argument('[file]', 'the bundle; - or nothing reads stdin')
+    .option('--offline', 'do not prove the bundle by refreshing it once')
+    .option('--force', 'replace a different account signed in here')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf auth import login.bundle
+  $ CONFLUENCE_ADF_PASSPHRASE=... confluence-adf auth import < login.bundle
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/auth/import.js')));
+
+  auth
+    .command('token')
+    .description('print a valid access token on stdout (refreshing it if needed), for scripts')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth token\n  $ curl -H "Authorization: Bearer $(confluence-adf auth token)" https://api.atlassian.com/ex/confluence/CLOUD_ID/wiki/api/v2/spaces\n${EXIT_CODES_HELP}`)
+    .action(options.action(() => import('./commands/auth/token.js')));
+
+  auth
+    .command('refresh')
+    .description('refresh the tokens now (a keepalive against the 90-day idle limit)')
+    .option('--json', 'print the new expiry as JSON on stdout')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth refresh      # e.g. weekly from cron\n${EXIT_CODES_HELP}`)
+    .action(options.action(() => import('./commands/auth/refresh.js')));
+
+  const spaces = program.command('spaces').description('Confluence spaces');
+  spaces
+    .command('list')
+    .description('list the spaces of a site')
+    .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login)')
+    .addOption(new Option('--type <type>', 'only spaces of this type').choices([...SPACE_TYPES]))
+    .addOption(new Option('--status <status>', 'only current or archived spaces').choices([...SPACE_STATUSES]))
+    .option('--keys <keys>', 'only these space keys (comma-separated)')
+    .addOption(new Option('--sort <order>', 'sort order').choices([...SPACE_SORTS]))
+    .option('--limit <n>', 'page size, 1 to 250 (default 25; 250 with --all)')
+    .option('--all', 'follow the cursor to the last page')
+    .option('--cursor <cursor>', 'fetch the page at this cursor (the next cursor is printed on stderr)')
+    .option('--json', 'print one JSON array of spaces on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf spaces list
+  $ confluence-adf spaces list --all --type global --json > spaces.json
+  $ confluence-adf spaces list --keys ENG,OPS --site acme
+${EXIT_CODES_HELP}
+JSON: [ { id, key, name, type, status, url, ...every other field Confluence returned } ]`,
+    )
+    .action(options.action(() => import('./commands/spaces/list.js')));
+
+  program
+    .command('serve')
+    .description('run as a server for AI assistants: --mcp speaks MCP over stdio')
+    .option('--mcp', 'serve the Model Context Protocol on stdin/stdout')
+    .option('--log-file <file>', 'write logs to this file instead of stderr')
+    .addHelpText('after', `\nExamples:\n  $ claude mcp add confluence -- confluence-adf serve --mcp\n  $ npx @modelcontextprotocol/inspector confluence-adf serve --mcp\n`)
+    .action(options.action(() => import('./commands/serve.js')));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish)')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices([...SHELLS]))
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf completion bash > ~/.local/share/bash-completion/completions/confluence-adf\n  $ confluence-adf completion zsh > "\${fpath[1]}/_confluence-adf"\n  $ confluence-adf completion fish > ~/.config/fish/completions/confluence-adf.fish\n`)
+    .action(options.action(() => import('./commands/completion.js')));
+
+  program.command('__complete', { hidden: true }).argument('<what>').action(options.action(() => import('./commands/complete.js')));
+  return program;
+}
