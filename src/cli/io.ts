@@ -66,3 +66,15 @@ export function spinner(io: IO, text: string): { stop(final?: string): void } {
     },
   };
 }
+
+/**
+ * A local date and time for people, e.g. "2026-11-22 23:21 (UTC+01:00)". Hand-made because the first
+ * toLocaleString() loads ICU's locale data, a cost every `auth status` would pay at start-up.
+ */
+export function formatTime(value: number | string): string {
+  const date = new Date(value);
+  const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
+  const offset = -date.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? '+' : '-'}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())} (${zone})`;
+}

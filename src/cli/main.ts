@@ -111,7 +111,11 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
   }
 }
 
+declare const __CONFLUENCE_ADF_VERSION__: string | undefined;
+
 export async function packageVersion(): Promise<string> {
+  // The bundle has the version built in; the plain tsc build reads package.json.
+  if (typeof __CONFLUENCE_ADF_VERSION__ === 'string') return __CONFLUENCE_ADF_VERSION__;
   const { readFile } = await import('node:fs/promises');
   const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;

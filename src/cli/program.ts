@@ -10,6 +10,7 @@ export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: strin
 export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+export const HELP_WIDTH = 100;
 
 /**
  * The command tree, and nothing else: each verb is loaded only when it runs. The CLI and the
@@ -23,6 +24,8 @@ export function buildProgram(options: { version: string; action: ActionFactory; 
     .option('--debug', 'show stack traces for unexpected errors')
     .option('--no-color', 'never colour output')
     .addOption(new Option('--storage <backend>', 'where the token key lives').choices(['keyring', 'file']))
+    // A fixed width keeps help identical everywhere, so it can be served from the build-time cache.
+    .configureHelp({ helpWidth: HELP_WIDTH })
     .showSuggestionAfterError(true)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()

@@ -6,10 +6,9 @@ import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
 import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
-import { exchangeAndStore, parsePastedCallback, startLogin, type LoginRequest, type LoginResult, type PendingLogin } from './auth/login.js';
-import { prepareAuthorization, revokeToken } from './auth/oauth.js';
-import { redirectUriFor } from './auth/loopback.js';
-import { exportLogin, importLogin, type ImportResult } from './auth/transfer.js';
+import type { LoginRequest, LoginResult, PendingLogin } from './auth/login.js';
+import { revokeToken } from './auth/oauth.js';
+import type { ImportResult } from './auth/transfer.js';
 import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
@@ -141,6 +140,8 @@ export class Core {
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
   async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
     this.refuseWithEnvToken('sign in');
+    // The login code (and node:http for the loopback) loads only for a login: status starts faster.
+    const { startLogin } = await import('./auth/login.js');
     return startLogin(this.loginDeps(resolveServiceUrls(this.deps.env)), { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] });
   }
 
@@ -152,6 +153,7 @@ export class Core {
     this.refuseWithEnvToken('sign in');
     const urls = resolveServiceUrls(this.deps.env);
     const scopes = request.scopes ?? [...DEFAULT_SCOPES];
+    const [{ redirectUriFor }, { prepareAuthorization }] = await Promise.all([import('./auth/loopback.js'), import('./auth/oauth.js')]);
     const redirectUri = redirectUriFor(request.callbackPort);
     const prepared = await prepareAuthorization({ authUrl: urls.authUrl, clientId: request.clientId, redirectUri, scopes });
     const pending: StoredPending = {
@@ -181,6 +183,7 @@ export class Core {
       await this.store.removePending();
       throw new AppError('NO_PENDING_LOGIN', 'The waiting sign-in expired (it lasts 10 minutes).', { hint: again });
     }
+    const { exchangeAndStore, parsePastedCallback } = await import('./auth/login.js');
     const query = parsePastedCallback(callbackUrl, pending.state);
     if (query.get('state') !== pending.state) {
       throw new AppError('STATE_MISMATCH', 'That address belongs to a different sign-in than the one waiting here (state mismatch).', {
@@ -198,11 +201,13 @@ export class Core {
   /** Hands the login to another machine (see transfer.ts); `write` puts the bundle where it goes. */
   async exportLogin(options: { passphrase: string | undefined; keep: boolean; write: (bundle: string) => Promise<void> }): Promise<StoredLogin> {
     this.refuseWithEnvToken('export a login');
+    const { exportLogin } = await import('./auth/transfer.js');
     return exportLogin(this.transferDeps(), options);
   }
 
   async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean }): Promise<ImportResult> {
     this.refuseWithEnvToken('import a login');
+    const { importLogin } = await import('./auth/transfer.js');
     return importLogin(this.transferDeps(), text, options);
   }
 
@@ -242,17 +247,17 @@ export class Core {
   async status(options: { offline: boolean }): Promise<StatusReport> {
     const storage = { tokenFile: this.paths.tokenFile };
     if (this.envToken) return this.envTokenStatus(options.offline);
-    let login: StoredLogin | undefined;
+    let found: { login: StoredLogin; keyLocation: KeyLocation } | undefined;
     try {
-      login = await this.store.read();
+      found = await this.store.readWithLocation();
     } catch (error) {
       if (error instanceof AppError) {
         return { signedIn: false, storage: { backend: 'none', ...storage }, check: { performed: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
       }
       throw error;
     }
-    if (!login) return { signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
-    const keyLocation = (await this.store.keyLocation()) ?? 'none';
+    if (!found) return { signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+    const { login, keyLocation } = found;
     const now = this.deps.now();
     const limits = refreshTokenLimits(login, now);
     const granted = login.record.scopes;

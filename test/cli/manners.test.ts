@@ -109,3 +109,22 @@ describe('errors', () => {
     assert.match(debug.stderr.text, /at .*\.js:\d+/);
   });
 });
+
+describe('fast start-up paths', () => {
+  test('the built CLI answers --help and --version exactly as commander does, for every command', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { BIN } = await import('../support/cli.js');
+    const { helpTexts } = await import('../../src/cli/help-cache.js');
+    const paths = Object.keys(helpTexts('0'));
+    assert.ok(paths.length >= 12);
+    for (const path of paths) {
+      const argv = [...(path ? path.split(' ') : []), '--help'];
+      const live = fakeIO();
+      assert.equal(await run(argv, live.io, fakeDeps('/x')), 0);
+      assert.equal(execFileSync(process.execPath, [BIN, ...argv], { encoding: 'utf8' }), live.stdout.text, `confluence-adf ${argv.join(' ')}`);
+    }
+    const version = fakeIO();
+    await run(['--version'], version.io, fakeDeps('/x'));
+    assert.equal(execFileSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' }), version.stdout.text);
+  });
+});

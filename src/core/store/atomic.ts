@@ -1,11 +1,11 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 
 /** Creates the tool's directory readable by its owner alone. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fs.chmod(dir, 0o700);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.promises.chmod(dir, 0o700);
 }
 
 /**
@@ -16,7 +16,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, hooks
   const dir = path.dirname(file);
   await ensurePrivateDir(dir);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.open(temp, 'wx', 0o600);
+  const handle = await fs.promises.open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(data);
     await handle.sync();
@@ -25,18 +25,18 @@ export async function writeFileAtomic(file: string, data: string | Buffer, hooks
   }
   hooks.beforeRename?.();
   try {
-    await fs.rename(temp, file);
+    await fs.promises.rename(temp, file);
   } catch (error) {
-    await fs.rm(temp, { force: true });
+    await fs.promises.rm(temp, { force: true });
     throw error;
   }
   await syncDir(dir);
 }
 
 async function syncDir(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+  let handle: fs.promises.FileHandle | undefined;
   try {
-    handle = await fs.open(dir, 'r');
+    handle = await fs.promises.open(dir, 'r');
     await handle.sync();
   } catch {
     // Some platforms (Windows) cannot open a directory to flush it; the rename is still atomic there.
@@ -45,9 +45,13 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Reads a small file, or undefined when it does not exist. Synchronous on purpose: these files are
+ * tiny, and node:fs/promises costs every start-up its stream and readline modules.
+ */
 export async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(file);
+    return fs.readFileSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import crypto from 'node:crypto';
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { Paths, StorageChoice } from '../config.js';
@@ -111,6 +111,11 @@ export class TokenStore {
 
   /** Reads the login; undefined when there is none. A damaged file is reported, never deleted. */
   async read(): Promise<StoredLogin | undefined> {
+    return (await this.readWithLocation())?.login;
+  }
+
+  /** The login and where its key lives, from one read of the file. */
+  async readWithLocation(): Promise<{ login: StoredLogin; keyLocation: KeyLocation } | undefined> {
     const file = await this.readFile();
     if (!file) return undefined;
     const key = await this.readKey(file.keyLocation);
@@ -120,7 +125,7 @@ export class TokenStore {
     } catch (cause) {
       throw this.corrupt('its encrypted part does not open with the stored key', cause);
     }
-    return { record: file.record, secrets };
+    return { login: { record: file.record, secrets }, keyLocation: file.keyLocation };
   }
 
   /** Where the key lives now, or undefined when nothing is stored. Throws on a damaged file. */
@@ -230,7 +235,7 @@ export class TokenStore {
 
   private async setAside(): Promise<void> {
     const aside = `${this.deps.paths.tokenFile}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
-    await fs.rename(this.deps.paths.tokenFile, aside);
+    await fs.promises.rename(this.deps.paths.tokenFile, aside);
     this.deps.onNotice?.(`The damaged token file was kept as ${aside}.`);
   }
 
@@ -303,7 +308,7 @@ function isRecord(value: unknown): value is LoginRecord {
 
 async function removeFile(file: string): Promise<boolean> {
   try {
-    await fs.unlink(file);
+    await fs.promises.unlink(file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;

@@ -1,7 +1,7 @@
 import type { StatusReport } from '../../../core/core.js';
 import { exitCodeFor } from '../../exit-codes.js';
 import type { CommandContext } from '../../main.js';
-import { colors } from '../../io.js';
+import { colors, formatTime } from '../../io.js';
 import type { ErrorCode } from '../../../core/errors.js';
 
 export interface StatusOptions {
@@ -32,7 +32,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
     out(`  ${c.dim('→')} ${report.check.hint ?? 'Run `confluence-adf auth login` to sign in.'}`);
     return code;
   }
-  const when = (iso?: string) => (iso ? new Date(iso).toLocaleString() : 'unknown');
+  const when = (iso?: string) => (iso ? formatTime(iso) : 'unknown');
   out(`${report.signedIn ? c.green('✓') : c.red('✗')} ${report.signedIn ? 'Signed in' : 'Signed out'} to ${c.bold(report.site.name)} (${report.site.url})`);
   out(`  cloud ID:       ${report.site.cloudId}`);
   if (report.account) out(`  account:        ${report.account.name}${report.account.email ? ` <${report.account.email}>` : ''}`);
