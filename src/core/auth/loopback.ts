@@ -13,6 +13,8 @@ export interface CallbackArrival {
 
 export interface CallbackListener {
   port: number;
+  /** The address bound: always 127.0.0.1. */
+  address: string;
   arrival: Promise<CallbackArrival>;
   close(): Promise<void>;
 }
@@ -64,7 +66,9 @@ export async function listenForCallback(options: { port: number; state: string }
       res.writeHead(410, HEADERS).end(page('Already finished', 'This sign-in has already been completed. You can close this tab.', false));
       return;
     }
-    if (url.searchParams.get('state') !== options.state) {
+    // Exactly one state, and it must be ours; a repeated parameter is ambiguous and refused.
+    const states = url.searchParams.getAll('state');
+    if (states.length !== 1 || states[0] !== options.state || url.searchParams.getAll('code').length > 1) {
       res
         .writeHead(400, HEADERS)
         .end(page('Sign-in link does not match', 'This answer does not belong to the sign-in that is waiting. Start again with confluence-adf auth login.', false));
@@ -86,7 +90,10 @@ export async function listenForCallback(options: { port: number; state: string }
       },
     });
   });
+  // A browser sends its request at once; a connection that dawdles is dropped, not kept for minutes.
   server.keepAliveTimeout = 1000;
+  server.headersTimeout = 5000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
@@ -102,6 +109,7 @@ export async function listenForCallback(options: { port: number; state: string }
   });
   return {
     port: (server.address() as AddressInfo).port,
+    address: (server.address() as AddressInfo).address,
     arrival,
     close: async () => {
       // Let the tab receive its page before the connection goes.
