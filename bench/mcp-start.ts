@@ -74,7 +74,7 @@ fs.rmSync(home, { recursive: true, force: true });
 console.log(`MCP start-up, ${RUNS} runs, node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
 console.log('| figure | median |');
 console.log('| --- | --- |');
-console.log(`| bare \`node -e 0\` | ${median(bare).toFixed(0)} ms |`);
+console.log(`| MCP: bare \`node -e 0\`, spawned the same way | ${median(bare).toFixed(0)} ms |`);
 console.log(`| MCP: spawn → initialize answered (target ≤ 250 ms) | ${median(inits).toFixed(0)} ms |`);
 console.log(`| MCP: spawn → tools/list answered | ${median(lists).toFixed(0)} ms |`);
 console.log(`| MCP: idle RSS after tools/list (target ≤ 80 MB) | ${idle.rss!.toFixed(1)} MB |`);
