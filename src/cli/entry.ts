@@ -9,5 +9,9 @@ export function main(): void {
       process.stderr.write(`Unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
       process.exitCode = 1;
     }
+    // A command is done when run() returns: leave even if something native is still stuck (a keychain
+    // call that never came back, say), once what was written has been flushed.
+    await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+    process.exit();
   });
 }

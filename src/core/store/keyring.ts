@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { sessionBusAnswers } from './dbus-check.js';
 
 /** The OS keychain as this tool uses it: small string items under one service name. */
 export interface Keyring {
@@ -20,9 +21,13 @@ type KeyringModule = typeof import('@napi-rs/keyring');
  */
 export function osKeyring(timeoutMs = TIMEOUT_MS): Keyring {
   let module: Promise<KeyringModule> | undefined;
+  let busCheck: Promise<boolean> | undefined;
   const load = () => (module ??= import('@napi-rs/keyring'));
 
   async function withEntry<T>(account: string, use: (entry: InstanceType<KeyringModule['AsyncEntry']>, signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (process.platform === 'linux' && !(await (busCheck ??= sessionBusAnswers(process.env.DBUS_SESSION_BUS_ADDRESS, Math.min(timeoutMs, 2000))))) {
+      throw new AppError('KEYRING_UNAVAILABLE', 'The D-Bus session bus does not answer, so the Secret Service (OS keychain) cannot be reached.');
+    }
     let mod: KeyringModule;
     try {
       mod = await load();

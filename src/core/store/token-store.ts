@@ -215,6 +215,7 @@ export class TokenStore {
   private async readFile(): Promise<TokenFile | undefined> {
     const raw = await readIfExists(this.deps.paths.tokenFile);
     if (raw === undefined) return undefined;
+    this.tightenPermissions();
     let parsed: Partial<TokenFile>;
     try {
       parsed = JSON.parse(raw.toString('utf8')) as Partial<TokenFile>;
@@ -231,6 +232,22 @@ export class TokenStore {
       throw this.corrupt('required fields are missing');
     }
     return parsed as TokenFile;
+  }
+
+  /** Files others could read (copied in, or an old umask) are put back to owner-only, and the user told. */
+  private tightenPermissions(): void {
+    const { home, tokenFile, keyFile } = this.deps.paths;
+    for (const [target, mode] of [[home, 0o700], [tokenFile, 0o600], [keyFile, 0o600]] as const) {
+      try {
+        const current = fs.statSync(target).mode & 0o777;
+        if ((current & 0o077) !== 0) {
+          fs.chmodSync(target, mode);
+          this.deps.onNotice?.(`${target} was open to other users (mode ${current.toString(8)}); it is now ${mode.toString(8)}.`);
+        }
+      } catch {
+        // Missing (no key file with a keychain) or not ours to change: nothing to tighten.
+      }
+    }
   }
 
   private async setAside(): Promise<void> {
