@@ -225,6 +225,8 @@ export class AtlassianEmulator {
   expiredTokenStatus: 401 | 404;
   rateLimit: { perSecond: number; burst: number } | undefined;
   readonly requests: RecordedRequest[] = [];
+  /** Every access token, refresh token and code it ever issued, for tests that hunt for leaks. */
+  readonly issued = new Set<string>();
   readonly stats: EmulatorStats = {
     codeExchanges: 0,
     refreshes: 0,
@@ -520,6 +522,7 @@ export class AtlassianEmulator {
     const target = new URL(pending.redirectUri);
     if (accepted) {
       const code = token('code');
+      this.issued.add(code);
       this.codes.set(code, {
         clientId: pending.app.clientId,
         redirectUri: pending.redirectUri,
@@ -626,12 +629,14 @@ export class AtlassianEmulator {
 
   private issueAccess(familyId: string): string {
     const accessToken = token('at');
+    this.issued.add(accessToken);
     this.accessTokens.set(accessToken, { familyId, expiresAt: this.now() + ACCESS_TTL_S * 1000 });
     return accessToken;
   }
 
   private issueRefresh(familyId: string): string {
     const refreshToken = token('rt');
+    this.issued.add(refreshToken);
     this.refreshTokens.set(refreshToken, { familyId, issuedAt: this.now() });
     return refreshToken;
   }

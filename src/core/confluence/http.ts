@@ -11,6 +11,8 @@ export interface RetryPolicy {
   maxTotalWaitMs: number;
 }
 
+const NETWORK_RETRIES = 2;
+
 export const DEFAULT_RETRY: RetryPolicy = { retries: 4, baseDelayMs: 2000, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
 
 export interface ApiClientDeps {
@@ -89,8 +91,13 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
         if (computedValue === 0) return 0;
+        // No answer at all (refused, reset, timed out): two quick retries, not Atlassian's long schedule,
+        // so a machine that is offline hears so in seconds.
+        if (!error.response && attemptCount > NETWORK_RETRIES) return 0;
         const headers = error.response?.headers ?? {};
-        const delay = retryDelayMs(attemptCount, headers, policy, now(), random);
+        const delay = error.response
+          ? retryDelayMs(attemptCount, headers, policy, now(), random)
+          : Math.round((policy.baseDelayMs / 4) * 2 ** (attemptCount - 1) * (0.7 + random() * 0.6));
         const total = (waited.get(error.options) ?? 0) + delay;
         if (total > policy.maxTotalWaitMs) return 0;
         waited.set(error.options, total);
