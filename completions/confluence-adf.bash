@@ -2,19 +2,20 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --help' ;;
-    'auth') echo 'login status logout export import token refresh --verbose --debug --no-color --storage --help' ;;
-    'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --help' ;;
-    'auth status') echo '--json --offline --verbose --debug --no-color --storage --help' ;;
-    'auth logout') echo '--json --verbose --debug --no-color --storage --help' ;;
-    'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --help' ;;
-    'auth import') echo '--offline --force --verbose --debug --no-color --storage --help' ;;
-    'auth token') echo '--verbose --debug --no-color --storage --help' ;;
-    'auth refresh') echo '--json --verbose --debug --no-color --storage --help' ;;
-    'spaces') echo 'list --verbose --debug --no-color --storage --help' ;;
-    'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --help' ;;
-    'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --help' ;;
-    'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --help' ;;
+    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
+    'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help' ;;
+    'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --help' ;;
+    'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --help' ;;
+    'auth logout') echo '--json --all --verbose --debug --no-color --storage --profile --help' ;;
+    'auth switch') echo '--verbose --debug --no-color --storage --profile --help' ;;
+    'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --help' ;;
+    'auth import') echo '--offline --force --verbose --debug --no-color --storage --profile --help' ;;
+    'auth token') echo '--verbose --debug --no-color --storage --profile --help' ;;
+    'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --help' ;;
+    'spaces') echo 'list --verbose --debug --no-color --storage --profile --help' ;;
+    'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help' ;;
+    'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help' ;;
+    'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --help' ;;
   esac
 }
 
@@ -25,6 +26,7 @@ _confluence_adf_values() {
     'auth login|--storage') echo 'keyring file' ;;
     'auth status|--storage') echo 'keyring file' ;;
     'auth logout|--storage') echo 'keyring file' ;;
+    'auth switch|--storage') echo 'keyring file' ;;
     'auth export|--storage') echo 'keyring file' ;;
     'auth import|--storage') echo 'keyring file' ;;
     'auth token|--storage') echo 'keyring file' ;;
@@ -36,8 +38,22 @@ _confluence_adf_values() {
     'spaces list|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
+    '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'auth login|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'auth login|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth status|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth logout|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth switch|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth export|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth import|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth token|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'auth refresh|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;
   esac
 }

@@ -3,31 +3,33 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --help'
+            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help'
         case 'auth'
-            echo 'login status logout export import token refresh --verbose --debug --no-color --storage --help'
+            echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help'
         case 'auth login'
-            echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --help'
+            echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --help'
         case 'auth status'
-            echo '--json --offline --verbose --debug --no-color --storage --help'
+            echo '--json --offline --all --verbose --debug --no-color --storage --profile --help'
         case 'auth logout'
-            echo '--json --verbose --debug --no-color --storage --help'
+            echo '--json --all --verbose --debug --no-color --storage --profile --help'
+        case 'auth switch'
+            echo '--verbose --debug --no-color --storage --profile --help'
         case 'auth export'
-            echo '--output --plaintext --keep --verbose --debug --no-color --storage --help'
+            echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --help'
         case 'auth import'
-            echo '--offline --force --verbose --debug --no-color --storage --help'
+            echo '--offline --force --verbose --debug --no-color --storage --profile --help'
         case 'auth token'
-            echo '--verbose --debug --no-color --storage --help'
+            echo '--verbose --debug --no-color --storage --profile --help'
         case 'auth refresh'
-            echo '--json --verbose --debug --no-color --storage --help'
+            echo '--json --verbose --debug --no-color --storage --profile --help'
         case 'spaces'
-            echo 'list --verbose --debug --no-color --storage --help'
+            echo 'list --verbose --debug --no-color --storage --profile --help'
         case 'spaces list'
-            echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --help'
+            echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help'
         case 'serve'
-            echo '--mcp --log-file --verbose --debug --no-color --storage --help'
+            echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help'
         case 'completion'
-            echo 'bash zsh fish --verbose --debug --no-color --storage --help'
+            echo 'bash zsh fish --verbose --debug --no-color --storage --profile --help'
     end
 end
 
@@ -42,6 +44,8 @@ function __confluence_adf_values
         case 'auth status|--storage'
             echo 'keyring file'
         case 'auth logout|--storage'
+            echo 'keyring file'
+        case 'auth switch|--storage'
             echo 'keyring file'
         case 'auth export|--storage'
             echo 'keyring file'
@@ -65,10 +69,38 @@ function __confluence_adf_values
             echo 'keyring file'
         case 'completion|--storage'
             echo 'keyring file'
+        case '|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth|--profile'
+            confluence-adf __complete profiles 2>/dev/null
         case 'auth login|--site'
             confluence-adf __complete sites 2>/dev/null
+        case 'auth login|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth status|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth logout|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth switch|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth export|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth import|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth token|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'auth refresh|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'spaces|--profile'
+            confluence-adf __complete profiles 2>/dev/null
         case 'spaces list|--site'
             confluence-adf __complete sites 2>/dev/null
+        case 'spaces list|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'serve|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'completion|--profile'
+            confluence-adf __complete profiles 2>/dev/null
         case '*'
             return 1
     end

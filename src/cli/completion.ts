@@ -4,7 +4,7 @@ import { buildProgram, SHELLS } from './program.js';
 type Shell = (typeof SHELLS)[number];
 
 /** Flags whose values come from the stored login (no network): the script asks `__complete`. */
-const DYNAMIC_VALUES: Record<string, string> = { '--site': 'sites' };
+const DYNAMIC_VALUES: Record<string, string> = { '--site': 'sites', '--profile': 'profiles' };
 
 interface Spec {
   /** Command path ('' for the top) → the words that may follow: subcommands, flags, fixed arguments. */

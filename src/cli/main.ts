@@ -20,6 +20,7 @@ export interface GlobalOptions {
   verbose: boolean;
   debug: boolean;
   storage?: string;
+  profile?: string;
 }
 
 /** What every verb receives: the terminal, the global flags, and the core, built on first use. */
@@ -28,6 +29,8 @@ export interface CommandContext {
   deps: CliDeps;
   global: GlobalOptions;
   core(): Promise<Core>;
+  /** A core for another profile (status --all, logout --all). */
+  coreFor(profile: string): Promise<Core>;
   version(): Promise<string>;
   /** Talk for people on stderr (never data). */
   say(line: string): void;
@@ -47,6 +50,25 @@ export function defaultDeps(): CliDeps {
 export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps()): Promise<number> {
   let exitCode: number = EXIT.ok;
   let coreInstance: Promise<Core> | undefined;
+  let noticed = false;
+  const makeCore = async (profile: string | undefined) => {
+    const { Core } = await import('../core/core.js');
+    return new Core({
+      env: io.env,
+      homedir: deps.homedir,
+      now: deps.now,
+      keyring: await deps.keyring(),
+      ...(profile ? { profile } : {}),
+      ...(global.storage ? { storage: global.storage } : {}),
+      onNotice: (message) => {
+        if (!noticed || !message.startsWith('No OS keychain')) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${message}\n`);
+        noticed = true;
+      },
+      ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
+      ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
+      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
+    });
+  };
   const global: GlobalOptions = { verbose: false, debug: false };
   const context: CommandContext = {
     io,
@@ -54,35 +76,19 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     global,
     say: (line) => void io.stderr.write(`${line}\n`),
     version: packageVersion,
-    core: () =>
-      (coreInstance ??= (async () => {
-        const { Core } = await import('../core/core.js');
-        let noticed = false;
-        return new Core({
-          env: io.env,
-          homedir: deps.homedir,
-          now: deps.now,
-          keyring: await deps.keyring(),
-          ...(global.storage ? { storage: global.storage } : {}),
-          onNotice: (message) => {
-            if (!noticed || !message.startsWith('No OS keychain')) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${message}\n`);
-            noticed = true;
-          },
-          ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
-          ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
-          ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
-        });
-      })()),
+    core: () => (coreInstance ??= makeCore(global.profile)),
+    coreFor: (profile: string) => makeCore(profile),
   };
 
   const action =
     <O>(load: () => Promise<{ run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> }>) =>
     async (...params: unknown[]) => {
       const command = params[params.length - 1] as Command;
-      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string };
+      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string; profile?: string };
       global.verbose = !!options.verbose;
       global.debug = !!options.debug;
       if (options.storage) global.storage = options.storage;
+      if (options.profile) global.profile = options.profile;
       const { run: verb } = await load();
       exitCode = await verb(context, options, command.args);
       // Commands that used the login remind about the 90/365-day limits, once a day at most.

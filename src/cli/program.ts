@@ -24,6 +24,7 @@ export function buildProgram(options: { version: string; action: ActionFactory; 
     .option('--debug', 'show stack traces for unexpected errors')
     .option('--no-color', 'never colour output')
     .addOption(new Option('--storage <backend>', 'where the token key lives').choices(['keyring', 'file']))
+    .option('--profile <name>', 'the login to use (default: $CONFLUENCE_ADF_PROFILE, the one set by `auth switch`, or "default")')
     // A fixed width keeps help identical everywhere, so it can be served from the build-time cache.
     .configureHelp({ helpWidth: HELP_WIDTH })
     .showSuggestionAfterError(true)
@@ -61,8 +62,9 @@ ${EXIT_CODES_HELP}`,
   auth
     .command('status')
     .description('show who is signed in to which site, token expiry and where tokens are kept')
-    .option('--json', 'print the facts as one JSON object on stdout')
+    .option('--json', 'print the facts as one JSON object on stdout (an array with --all)')
     .option('--offline', 'skip the API call that proves the token works')
+    .option('--all', 'every profile, in one table')
     .addHelpText(
       'after',
       `
@@ -70,8 +72,9 @@ Examples:
   $ confluence-adf auth status
   $ confluence-adf auth status --json | jq .signedIn
   $ confluence-adf auth status --offline
+  $ confluence-adf auth status --all
 ${EXIT_CODES_HELP}
-JSON: { signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
         storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? }, warning? }`,
     )
@@ -81,8 +84,16 @@ JSON: { signedIn, reason?, site: { name, url, cloudId }, account, scopes: { gran
     .command('logout')
     .description('remove every local copy of the login and try to revoke it')
     .option('--json', 'print the result as JSON on stdout')
-    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth logout\n${EXIT_CODES_HELP}`)
+    .option('--all', 'sign out of every profile')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth logout\n  $ confluence-adf auth logout --profile staging\n  $ confluence-adf auth logout --all\n${EXIT_CODES_HELP}`)
     .action(options.action(() => import('./commands/auth/logout.js')));
+
+  auth
+    .command('switch')
+    .description('make a profile the one later commands use')
+    .argument('<profile>', 'a profile name ("default" for the unnamed one)')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf auth switch prod\n  $ confluence-adf auth switch default\n${EXIT_CODES_HELP}`)
+    .action(options.action(() => import('./commands/auth/switch.js')));
 
   auth
     .command('export')

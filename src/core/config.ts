@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AppError } from './errors.js';
+import { DEFAULT_PROFILE, profileDir, rootDir } from './profiles.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -8,6 +9,9 @@ export const DEFAULT_API_URL = 'https://api.atlassian.com';
 export const DEFAULT_CALLBACK_PORT = 9000;
 
 export interface Paths {
+  /** Where every profile lives ($CONFLUENCE_ADF_HOME). */
+  root: string;
+  /** This profile's directory: its token file, key file, pending sign-in and lock. */
   home: string;
   tokenFile: string;
   keyFile: string;
@@ -17,10 +21,12 @@ export interface Paths {
   refreshLockTarget: string;
 }
 
-/** Where this tool keeps its files: $CONFLUENCE_ADF_HOME, else ~/.mcp/confluence-adf. */
-export function resolvePaths(env: Env, homedir: string): Paths {
-  const home = env.CONFLUENCE_ADF_HOME ? path.resolve(env.CONFLUENCE_ADF_HOME) : path.join(homedir, '.mcp', 'confluence-adf');
+/** Where a profile keeps its files (the default profile: $CONFLUENCE_ADF_HOME itself). */
+export function resolvePaths(env: Env, homedir: string, profile: string = DEFAULT_PROFILE): Paths {
+  const root = rootDir(env, homedir);
+  const home = profileDir(root, profile);
   return {
+    root,
     home,
     tokenFile: path.join(home, 'oauth-tokens.json'),
     keyFile: path.join(home, 'oauth-tokens.key'),

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
 import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
+import { activeProfile, requireKnownProfile, rootDir, type ActiveProfile } from './profiles.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
@@ -17,6 +19,8 @@ import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from
 export interface CoreDeps {
   env: Env;
   homedir: string;
+  /** --profile; else $CONFLUENCE_ADF_PROFILE, the `auth switch` default, or `default`. */
+  profile?: string;
   now: () => number;
   keyring: Keyring;
   storage?: string;
@@ -33,6 +37,8 @@ export interface CoreDeps {
 }
 
 export interface StatusReport {
+  /** Which profile this is, and why it is the active one. */
+  profile: ActiveProfile;
   signedIn: boolean;
   /** Where the token comes from: the stored login, or CONFLUENCE_ACCESS_TOKEN. */
   source?: 'store' | 'environment';
@@ -67,6 +73,7 @@ const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t
 /** The core every adapter shares: store, session, API client, and the account operations. */
 export class Core {
   readonly paths: Paths;
+  readonly profile: ActiveProfile;
   readonly storage: StorageChoice;
   readonly store: TokenStore;
   readonly session: Session;
@@ -77,7 +84,8 @@ export class Core {
   private apiClient: Promise<ApiClient> | undefined;
 
   constructor(readonly deps: CoreDeps) {
-    this.paths = resolvePaths(deps.env, deps.homedir);
+    this.profile = activeProfile(deps.env, rootDir(deps.env, deps.homedir), deps.profile);
+    this.paths = resolvePaths(deps.env, deps.homedir, this.profile.name);
     this.storage = resolveStorageChoice(deps.env, deps.storage);
     this.store = new TokenStore({
       paths: this.paths,
@@ -99,6 +107,11 @@ export class Core {
       withRefreshLock: this.withRefreshLock,
       ...(this.envToken ? { envToken: this.envToken } : {}),
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
+      // A named profile that holds nothing is unknown, and the error lists the known ones.
+      notSignedIn: () => {
+        requireKnownProfile(this.paths.root, this.profile.name);
+        return undefined;
+      },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
   }
@@ -247,21 +260,26 @@ export class Core {
   async status(options: { offline: boolean }): Promise<StatusReport> {
     const storage = { tokenFile: this.paths.tokenFile };
     if (this.envToken) return this.envTokenStatus(options.offline);
+    const profile = this.profile;
     let found: { login: StoredLogin; keyLocation: KeyLocation } | undefined;
     try {
       found = await this.store.readWithLocation();
     } catch (error) {
       if (error instanceof AppError) {
-        return { signedIn: false, storage: { backend: 'none', ...storage }, check: { performed: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
+        return { profile, signedIn: false, storage: { backend: 'none', ...storage }, check: { performed: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
       }
       throw error;
     }
-    if (!found) return { signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+    if (!found) {
+      requireKnownProfile(this.paths.root, profile.name);
+      return { profile, signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+    }
     const { login, keyLocation } = found;
     const now = this.deps.now();
     const limits = refreshTokenLimits(login, now);
     const granted = login.record.scopes;
     const report: StatusReport = {
+      profile,
       signedIn: !!login.secrets.refreshToken || accessTokenUsable(login, now),
       source: 'store',
       site: login.record.site,
@@ -302,7 +320,7 @@ export class Core {
   }
 
   private async envTokenStatus(offline: boolean): Promise<StatusReport> {
-    const report: StatusReport = { signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
+    const report: StatusReport = { profile: this.profile, signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
     if (offline) return report;
     try {
       report.site = await this.site();
@@ -318,6 +336,7 @@ export class Core {
   /** Removes every local copy, tries revocation once, and is safe to repeat. */
   async logout(): Promise<LogoutReport> {
     this.refuseWithEnvToken('sign out');
+    if (!existsSync(this.paths.tokenFile) && !existsSync(this.paths.pendingFile)) requireKnownProfile(this.paths.root, this.profile.name);
     let login: StoredLogin | undefined;
     try {
       login = await this.store.read();

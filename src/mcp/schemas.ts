@@ -4,7 +4,12 @@ import { z } from 'zod';
 const site = z.object({ cloudId: z.string(), name: z.string(), url: z.string() });
 const account = z.object({ accountId: z.string(), name: z.string(), email: z.string().optional() });
 
+const profile = z.object({ name: z.string(), source: z.enum(['flag', 'environment', 'stored default', 'implicit']) });
+
 export const statusSchema = z.object({
+  profile,
+  source: z.enum(['store', 'environment']).optional(),
+  exportedAt: z.string().optional(),
   signedIn: z.boolean(),
   reason: z.string().optional(),
   site: site.optional(),
@@ -53,6 +58,7 @@ export const spaceSchema = z.looseObject({
 });
 
 export const spacesListSchema = z.object({
+  profile: z.string(),
   site,
   results: z.array(spaceSchema),
   nextCursor: z.string().nullable(),

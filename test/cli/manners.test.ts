@@ -63,7 +63,7 @@ describe('help', () => {
     assert.match(login.stdout.text, /--callback-port <port>.*\(default: "9000"\)/s);
     const status = fakeIO();
     await run(['auth', 'status', '--help'], status.io, fakeDeps('/x'));
-    assert.match(status.stdout.text, /JSON: \{ signedIn/);
+    assert.match(status.stdout.text, /JSON: \{ profile: \{ name, source \}, signedIn/);
   });
 });
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import { resolvePaths } from '../../core/config.js';
+import { activeProfile, knownProfiles, rootDir } from '../../core/profiles.js';
 import type { CommandContext } from '../main.js';
 
 /**
@@ -7,9 +8,15 @@ import type { CommandContext } from '../main.js';
  * so a TAB never unlocks the keychain or touches the network. Prints nothing when there is nothing.
  */
 export async function run(ctx: CommandContext, _options: unknown, args: string[]): Promise<number> {
+  if (args[0] === 'profiles') {
+    const names = knownProfiles(rootDir(ctx.io.env, ctx.deps.homedir));
+    if (names.length) ctx.io.stdout.write(`${names.join('\n')}\n`);
+    return 0;
+  }
   if (args[0] !== 'sites') return 0;
   try {
-    const { tokenFile } = resolvePaths(ctx.io.env, ctx.deps.homedir);
+    const root = rootDir(ctx.io.env, ctx.deps.homedir);
+    const { tokenFile } = resolvePaths(ctx.io.env, ctx.deps.homedir, activeProfile(ctx.io.env, root, ctx.global.profile).name);
     const file = JSON.parse(await fs.readFile(tokenFile, 'utf8')) as { record?: { sites?: { name?: string; url?: string }[] } };
     const names = (file.record?.sites ?? []).flatMap((s) => [s.name, s.url ? new URL(s.url).host : undefined]).filter((v): v is string => !!v && !/\s/.test(v));
     if (names.length) ctx.io.stdout.write(`${[...new Set(names)].join('\n')}\n`);

@@ -22,6 +22,8 @@ export interface SessionDeps {
   env: Env;
   now: () => number;
   withRefreshLock: RefreshLock;
+  /** Called when nothing is stored: may throw a better error (an unknown profile). */
+  notSignedIn?: () => undefined;
   /** CONFLUENCE_ACCESS_TOKEN: used as given instead of the stored login. */
   envToken?: string;
   /** Test-only: called at each refresh step so a crash test can kill the process there. */
@@ -56,7 +58,10 @@ export class Session {
   /** The stored login, or NOT_SIGNED_IN / LOGIN_EXPORTED. */
   async login(): Promise<StoredLogin> {
     const login = await this.deps.store.read();
-    if (!login) throw new AppError('NOT_SIGNED_IN', 'You are not signed in to Confluence.', { hint: LOGIN_HINT });
+    if (!login) {
+      this.deps.notSignedIn?.();
+      throw new AppError('NOT_SIGNED_IN', 'You are not signed in to Confluence.', { hint: LOGIN_HINT });
+    }
     if (login.record.exportedAt && !login.secrets.refreshToken) {
       throw new AppError('LOGIN_EXPORTED', `This login was exported to another machine on ${new Date(login.record.exportedAt).toISOString()}; this machine no longer uses it.`, {
         hint: 'Run `confluence-adf auth login` to sign in here again.',

@@ -39,7 +39,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         });
         const lines = page.results.map((s) => `${s.key}\t${s.name}\t${s.type ?? ''}\t${s.status ?? ''}\t${s.url ?? ''}`);
         const text = `${page.results.length} space(s) on ${site.name}${page.nextCursor ? ' (more: pass nextCursor as cursor)' : ''}:\n${lines.join('\n')}`;
-        return ok({ site, results: page.results, nextCursor: page.nextCursor ?? null }, text);
+        return ok({ profile: core.profile.name, site, results: page.results, nextCursor: page.nextCursor ?? null }, `[profile ${core.profile.name}] ${text}`);
       }),
   );
 }

@@ -84,17 +84,18 @@ export async function run(ctx: CommandContext, options: LoginOptions): Promise<n
   return report(ctx, result, options);
 }
 
-function report(ctx: CommandContext, result: LoginResult, options: LoginOptions): number {
+async function report(ctx: CommandContext, result: LoginResult, options: LoginOptions): Promise<number> {
   const { io } = ctx;
   const c = colors(io, io.stderr);
   const who = result.account ? ` as ${result.account.name}${result.account.email ? ` <${result.account.email}>` : ''}` : '';
-  ctx.say(`${c.green('✓')} Signed in to ${result.site.name} (${result.site.url})${who}.`);
+  const profile = (await ctx.core()).profile.name;
+  ctx.say(`${c.green('✓')} Signed in to ${result.site.name} (${result.site.url})${who}${profile === 'default' ? '' : ` as profile "${profile}"`}.`);
   ctx.say(`  Tokens are stored ${result.keyLocation === 'keyring' ? 'encrypted, with the key in the OS keychain' : 'encrypted, with the key in a file beside them (no OS keychain here)'}.`);
   if (result.missingScopes.length > 0) {
     ctx.say(`${c.yellow('!')} Atlassian did not grant: ${result.missingScopes.join(', ')}. Commands that need them will fail until they are added to the app.`);
   }
   if (options.json) {
-    io.stdout.write(JSON.stringify({ signedIn: true, site: result.site, sites: result.sites, account: result.account ?? null, scopes: result.scopes, storage: result.keyLocation }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ signedIn: true, profile, site: result.site, sites: result.sites, account: result.account ?? null, scopes: result.scopes, storage: result.keyLocation }, null, 2) + '\n');
   }
   return 0;
 }

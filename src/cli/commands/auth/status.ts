@@ -3,10 +3,12 @@ import { exitCodeFor } from '../../exit-codes.js';
 import type { CommandContext } from '../../main.js';
 import { colors, formatTime } from '../../io.js';
 import type { ErrorCode } from '../../../core/errors.js';
+import { knownProfiles } from '../../../core/profiles.js';
 
 export interface StatusOptions {
   json?: boolean;
   offline?: boolean;
+  all?: boolean;
 }
 
 /** Exit status: 0 signed in and working, 4 a login is needed, 1 anything else; the same with --json. */
@@ -16,7 +18,39 @@ export function statusExitCode(report: StatusReport): number {
   return 0;
 }
 
+/** Every profile in one table; the exit status is the worst of them. */
+async function runAll(ctx: CommandContext, options: StatusOptions): Promise<number> {
+  const { io } = ctx;
+  const active = (await ctx.core()).profile.name;
+  const names = knownProfiles((await ctx.core()).paths.root);
+  const reports = await Promise.all(names.map(async (name) => (await ctx.coreFor(name)).status({ offline: !!options.offline })));
+  const codes = reports.map(statusExitCode);
+  const code = codes.includes(1) ? 1 : codes.includes(4) ? 4 : 0;
+  if (options.json) {
+    io.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+    return code;
+  }
+  if (reports.length === 0) {
+    ctx.say('No profiles are signed in. Run `confluence-adf auth login` (or `auth login --profile NAME`).');
+    return 4;
+  }
+  const c = colors(io, io.stdout);
+  const rows = reports.map((r) => [
+    `${r.profile.name === active ? '*' : ' '} ${r.profile.name}`,
+    r.site?.url ?? '',
+    r.account?.name ?? '',
+    r.signedIn ? (r.check.performed ? (r.check.ok ? 'working' : `failing: ${r.check.code}`) : 'signed in') : 'signed out',
+  ]);
+  const header = ['  PROFILE', 'SITE', 'ACCOUNT', 'STATUS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  io.stdout.write(`${c.bold(line(header))}\n${rows.map(line).join('\n')}\n`);
+  ctx.say('* the active profile');
+  return code;
+}
+
 export async function run(ctx: CommandContext, options: StatusOptions): Promise<number> {
+  if (options.all) return runAll(ctx, options);
   const { io } = ctx;
   const core = await ctx.core();
   const report = await core.status({ offline: !!options.offline });
@@ -34,6 +68,7 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   }
   const when = (iso?: string) => (iso ? formatTime(iso) : 'unknown');
   out(`${report.signedIn ? c.green('✓') : c.red('✗')} ${report.signedIn ? 'Signed in' : 'Signed out'} to ${c.bold(report.site.name)} (${report.site.url})`);
+  out(`  profile:        ${report.profile.name} (${report.profile.source === 'implicit' ? 'the default' : `from the ${report.profile.source === 'flag' ? '--profile flag' : report.profile.source === 'environment' ? 'CONFLUENCE_ADF_PROFILE variable' : 'auth switch setting'}`})`);
   out(`  cloud ID:       ${report.site.cloudId}`);
   if (report.account) out(`  account:        ${report.account.name}${report.account.email ? ` <${report.account.email}>` : ''}`);
   out(`  client ID:      ${report.clientId}`);
