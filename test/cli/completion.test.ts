@@ -25,6 +25,8 @@ before(async () => {
   ({ home, cleanup } = await tempHome());
   // A stored login whose site names the scripts can offer (read from the plain part of the file).
   fs.writeFileSync(path.join(home, 'oauth-tokens.json'), JSON.stringify({ format: 'confluence-adf/tokens', version: 1, record: { sites: [{ name: 'acme', url: 'https://acme.atlassian.net' }, { name: 'beta', url: 'https://beta.atlassian.net' }] } }));
+  fs.mkdirSync(path.join(home, 'profiles', 'staging'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'profiles', 'staging', 'oauth-tokens.json'), '{}');
   binDir = path.join(home, 'bin');
   fs.mkdirSync(binDir);
   fs.symlinkSync(path.join(ROOT, 'bin', 'confluence-adf.js'), path.join(binDir, 'confluence-adf'));
@@ -63,6 +65,7 @@ const cases: [string, (got: string[]) => void][] = [
   ['confluence-adf --storage auth status --storage ', (got) => assert.deepEqual(got, ['file', 'keyring'])],
   ['confluence-adf completion ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['bash', 'fish', 'zsh'])],
   ['confluence-adf spaces list --site ', (got) => assert.deepEqual(got, ['acme', 'acme.atlassian.net', 'beta', 'beta.atlassian.net'])],
+  ['confluence-adf auth status --profile ', (got) => assert.deepEqual(got, ['default', 'staging'])],
 ];
 
 describe('shell completions', () => {
