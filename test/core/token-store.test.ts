@@ -144,3 +144,23 @@ describe('token store', () => {
     }
   });
 });
+
+describe('removal past a failure', () => {
+  test('a keychain that refuses to delete does not keep the files: they go, and the failure is reported', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const keyring = memoryKeyring(true);
+      const { store } = await storeIn(home, keyring);
+      await store.write(login());
+      keyring.delete = async () => {
+        throw new Error('the keychain is locked');
+      };
+      const report = await store.remove();
+      assert.deepEqual(report.failed.map((f) => f.error), ['the keychain is locked']);
+      assert.ok(report.removed.includes(path.join(home, 'oauth-tokens.json')));
+      await assert.rejects(fs.stat(path.join(home, 'oauth-tokens.json')));
+    } finally {
+      await cleanup();
+    }
+  });
+});
