@@ -201,6 +201,18 @@ describe('errors a user meets, each naming the fix', () => {
     }
   });
 
+  test('a scope the app lacks: Atlassian shows its error page; the timeout says to add the scopes to the app', async () => {
+    const s = await setup({ scopes: ['read:me', 'offline_access'] });
+    try {
+      const r = await s.cli(['auth', 'login', '--callback-port', String(s.port), '--timeout', '3']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /for an invalid scope add the scopes listed there to the app/);
+      assert.match(JSON.parse(await fs.readFile(s.browserLog, 'utf8')).page, /Invalid scope/);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
   test('missing scope: a login without read:space:confluence, then spaces list names the scope', async () => {
     const s = await setup();
     try {

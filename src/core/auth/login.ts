@@ -184,8 +184,9 @@ function waitFor<T>(promise: Promise<T>, timeoutMs: number, redirectUri: string,
       reject(
         new AppError('LOGIN_TIMEOUT', `No answer came from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
           hint:
-            `If the browser showed an Atlassian error (such as a redirect_uri mismatch), set your app's callback URL to exactly ${redirectUri} ` +
-            'in the Developer Console. Otherwise run `confluence-adf auth login` again and approve in time (or pass --timeout with more seconds).',
+            `If the browser showed an Atlassian error: for a redirect_uri mismatch set your app's callback URL to exactly ${redirectUri}; ` +
+            'for an invalid scope add the scopes listed there to the app (Developer Console → Permissions). ' +
+            'Otherwise run `confluence-adf auth login` again and approve in time (or pass --timeout with more seconds).',
         }),
       );
     }, timeoutMs);
