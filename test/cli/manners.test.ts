@@ -24,6 +24,17 @@ describe('colour', () => {
   });
   const env = (extra: Record<string, string> = {}) => ({ CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl, ...extra });
 
+  test('spaces list --all shows a progress line on the stderr of a terminal, and none in a pipe', async () => {
+    const tty = fakeIO({ tty: true, columns: 100, env: env() });
+    assert.equal(await run(['spaces', 'list', '--all', '--limit', '10'], tty.io, fakeDeps(home)), 0);
+    assert.match(tty.stderr.text, /\r\x1b\[2K40 spaces…/);
+    assert.equal(tty.stdout.text.trimEnd().split('\n').length, 43, 'a header and every row');
+    const pipe = fakeIO({ tty: false, env: env() });
+    assert.equal(await run(['spaces', 'list', '--all', '--limit', '10'], pipe.io, fakeDeps(home)), 0);
+    assert.doesNotMatch(pipe.stderr.text, /spaces…/);
+    assert.equal(pipe.stdout.text.trimEnd().split('\n').length, 42);
+  });
+
   for (const [name, options, expectColour] of [
     ['a terminal', { tty: true }, true],
     ['a terminal with NO_COLOR', { tty: true, extra: { NO_COLOR: '1' } }, false],
