@@ -84,6 +84,8 @@ describe('a process killed in the middle of a refresh', () => {
           JSON.parse(await fs.readFile(path.join(home, 'oauth-tokens.json'), 'utf8'));
           const next = await runCli(['spaces', 'list', '--limit', '1'], { env });
           assert.equal(next.code, 0, `after a kill at ${step}: ${next.stderr}`);
+          const litter = (await fs.readdir(home)).filter((f) => f.endsWith('.tmp'));
+          assert.deepEqual(litter, [], `temp files left after a kill at ${step} and the next write`);
           trials++;
         }
       } finally {
