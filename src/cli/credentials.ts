@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import { AppError } from '../core/errors.js';
 import type { Core } from '../core/core.js';
 import { canPrompt, type IO } from './io.js';
@@ -7,12 +8,6 @@ export interface ClientCredentials {
   clientSecret: string;
   /** Where the secret came from, for the user's benefit (never the secret itself). */
   secretSource: 'stdin' | 'environment' | 'stored' | 'prompt';
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
@@ -37,7 +32,7 @@ export async function resolveClientCredentials(
     });
   }
   if (options.clientSecretStdin) {
-    const secret = (await readAll(io.stdin)).trim();
+    const secret = (await text(io.stdin)).trim();
     if (!secret) throw new AppError('USAGE', '--client-secret-stdin was given but standard input was empty.', { hint: 'Pipe the secret in: printf %s "$SECRET" | confluence-adf auth login --client-secret-stdin' });
     return { clientId, clientSecret: secret, secretSource: 'stdin' };
   }

@@ -7,23 +7,16 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { AtlassianEmulator } from '../emulator/server.js';
 import { BIN, runCli, tempHome, type CliResult } from '../support/cli.js';
-import { coreFor, seedLogin } from '../support/core.js';
+import { coreFor, seedLogin, signedInHome } from '../support/core.js';
 import { memoryKeyring } from '../support/memory-keyring.js';
 
 const emu = new AtlassianEmulator();
 before(() => emu.start());
 after(() => emu.stop());
 
-async function signedInHome(keyring = memoryKeyring(false)) {
-  const { home, cleanup } = await tempHome();
-  const login = await seedLogin(coreFor(home, emu, { keyring }), emu, Date.now());
-  const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl };
-  return { home, login, env, cleanup };
-}
-
 describe('stored state', () => {
   test('files open to other users are put back to 600/700, with a notice, and keep working', async () => {
-    const s = await signedInHome();
+    const s = await signedInHome(emu);
     try {
       await fs.chmod(s.home, 0o755);
       await fs.chmod(path.join(s.home, 'oauth-tokens.json'), 0o644);
@@ -40,7 +33,7 @@ describe('stored state', () => {
   });
 
   test('a damaged token file: every command says so (exit 1, not "signed out"), the file is kept, login sets it aside', async () => {
-    const s = await signedInHome();
+    const s = await signedInHome(emu);
     try {
       const file = path.join(s.home, 'oauth-tokens.json');
       const damaged = (await fs.readFile(file, 'utf8')).slice(0, 300);
@@ -114,7 +107,7 @@ describe('stored state', () => {
   });
 
   test('a disk that fails in the middle of writing rotated tokens: the previous tokens survive and the next command works', async () => {
-    const s = await signedInHome();
+    const s = await signedInHome(emu);
     try {
       const file = path.join(s.home, 'oauth-tokens.json');
       emu.expireAccessToken(s.login.secrets.accessToken!);

@@ -2,18 +2,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtlassianEmulator, DEFAULT_SITES } from '../emulator/server.js';
 import { runCli, tempHome } from '../support/cli.js';
-import { coreFor, seedLogin } from '../support/core.js';
+import { coreFor, signedInHome } from '../support/core.js';
 import { fakeDeps, fakeIO } from '../support/fake-io.js';
 import { run } from '../../src/cli/main.js';
 
 const SPACES = '/ex/confluence/';
-
-async function signedIn(emu: AtlassianEmulator) {
-  const { home, cleanup } = await tempHome();
-  await seedLogin(coreFor(home, emu), emu, Date.now());
-  const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl };
-  return { home, env, cleanup };
-}
 
 describe('spaces list over 10,000 spaces', () => {
   const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 10_000 }] });
@@ -21,7 +14,7 @@ describe('spaces list over 10,000 spaces', () => {
   after(() => emu.stop());
 
   test('--all --json: every space exactly once, in order, in pages of 250', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const before = emu.requestsTo('api', SPACES).length;
       const r = await runCli(['spaces', 'list', '--all', '--json'], { env: s.env });
@@ -37,7 +30,7 @@ describe('spaces list over 10,000 spaces', () => {
   });
 
   test('the client-side limiter keeps under its configured rate, measured by the emulator', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const start = emu.requests.length;
       const r = await runCli(['spaces', 'list', '--all', '--limit', '100', '--status', 'current', '--sort', 'key', '--keys', Array.from({ length: 250 }, (_, i) => `SP${String(i).padStart(5, '0')}`).join(',')], {
@@ -59,7 +52,7 @@ describe('spaces list: faults, limits, output', () => {
   after(() => emu.stop());
 
   test('under an emulator-enforced limit: 429s are waited out and every page arrives', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     emu.rateLimit = { perSecond: 4, burst: 4 };
     try {
       const limitedBefore = emu.stats.rateLimited;
@@ -74,7 +67,7 @@ describe('spaces list: faults, limits, output', () => {
   });
 
   test('a malformed body is a clear error (exit 1), a dropped connection is retried', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       emu.inject({ kind: 'malformed', path: SPACES });
       const bad = await runCli(['spaces', 'list'], { env: s.env });
@@ -89,7 +82,7 @@ describe('spaces list: faults, limits, output', () => {
   });
 
   test('--verbose logs each request and response line on stderr, never the token', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const r = await runCli(['spaces', 'list', '--verbose', '--limit', '3'], { env: s.env });
       assert.equal(r.code, 0);
@@ -103,7 +96,7 @@ describe('spaces list: faults, limits, output', () => {
   });
 
   test('--cursor fetches one page from a cursor; --all with --cursor is a usage error', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const first = await runCli(['spaces', 'list', '--limit', '2'], { env: s.env });
       const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
@@ -117,7 +110,7 @@ describe('spaces list: faults, limits, output', () => {
   });
 
   test('no spaces: says so and exits 0; not signed in: exit 4 with the hint', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const none = await runCli(['spaces', 'list', '--keys', 'NOPE'], { env: s.env });
       assert.equal(none.code, 0);
@@ -136,7 +129,7 @@ describe('spaces list: faults, limits, output', () => {
   });
 
   test('in a terminal: a header and rows fitted to its width; in a pipe: tab-separated, no header, no colour', async () => {
-    const s = await signedIn(emu);
+    const s = await signedInHome(emu);
     try {
       const tty = fakeIO({ tty: true, columns: 60, env: { ...s.env, FORCE_COLOR: '1' } });
       assert.equal(await run(['spaces', 'list', '--limit', '5'], tty.io, fakeDeps(s.home)), 0);

@@ -65,6 +65,24 @@ describe('token store', () => {
     }
   });
 
+  test('a refresh-time write reuses the key it just read: no second keychain probe', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const keyring = memoryKeyring(true);
+      let probes = 0;
+      const probe = keyring.probe.bind(keyring);
+      keyring.probe = async () => (probes++, probe());
+      const { store } = await storeIn(home, keyring);
+      await store.write(login());
+      await store.write({ ...login(), secrets: { ...login().secrets, accessToken: 'at-new' } });
+      assert.equal(probes, 1, 'only the first write asked whether there is a keychain');
+      assert.equal((await store.read())!.secrets.accessToken, 'at-new');
+      assert.equal(keyring.items.size, 1);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('--storage keyring without a keychain is an error naming --storage file', async () => {
     const { home, cleanup } = await tempHome();
     try {

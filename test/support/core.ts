@@ -52,3 +52,12 @@ export async function seedLogin(core: Core, emu: AtlassianEmulator, now: number,
   await core.store.write(login);
   return login;
 }
+
+/** A fresh home signed in to the emulator, and the environment that points the CLI at both. */
+export async function signedInHome(emu: AtlassianEmulator, keyring: Keyring = memoryKeyring(false)) {
+  const { tempHome } = await import('./cli.js');
+  const { home, cleanup } = await tempHome();
+  const login = await seedLogin(coreFor(home, emu, { keyring }), emu, Date.now());
+  const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl };
+  return { home, login, env, cleanup };
+}

@@ -116,6 +116,12 @@ export class TokenStore {
 
   /** The login and where its key lives, from one read of the file. */
   async readWithLocation(): Promise<{ login: StoredLogin; keyLocation: KeyLocation } | undefined> {
+    const opened = await this.open();
+    return opened && { login: opened.login, keyLocation: opened.file.keyLocation };
+  }
+
+  /** One read of the file, its key and its secrets. */
+  private async open(): Promise<{ file: TokenFile; key: Buffer; login: StoredLogin } | undefined> {
     const file = await this.readFile();
     if (!file) return undefined;
     const key = await this.readKey(file.keyLocation);
@@ -125,26 +131,22 @@ export class TokenStore {
     } catch (cause) {
       throw this.corrupt('its encrypted part does not open with the stored key', cause);
     }
-    return { login: { record: file.record, secrets }, keyLocation: file.keyLocation };
-  }
-
-  /** Where the key lives now, or undefined when nothing is stored. Throws on a damaged file. */
-  async keyLocation(): Promise<KeyLocation | undefined> {
-    return (await this.readFile())?.keyLocation;
+    return { file, key, login: { record: file.record, secrets } };
   }
 
   /** Writes the whole login atomically; the new file is on disk before this resolves. */
   async write(login: StoredLogin, hooks: { beforeRename?: () => void } = {}): Promise<KeyLocation> {
-    let existing: TokenFile | undefined;
+    let existing: { file: TokenFile; key: Buffer } | undefined;
     try {
-      // A full read, not just a parse: a file whose secrets no longer open is damaged too, and kept.
-      if (await this.read()) existing = await this.readFile();
+      // A full open, not just a parse: a file whose secrets no longer open is damaged too, and kept.
+      existing = await this.open();
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'STORE_CORRUPT')) throw error;
       await this.setAside();
     }
-    const location = await this.chooseKeyLocation(existing?.keyLocation);
-    const key = await this.keyFor(location);
+    const previous = existing?.file.keyLocation;
+    const location = await this.chooseKeyLocation(previous);
+    const key = existing && previous === location ? existing.key : await this.keyFor(location);
     const file: TokenFile = {
       format: FORMAT,
       version: 1,
@@ -153,7 +155,7 @@ export class TokenStore {
       secrets: seal(key, JSON.stringify(login.secrets), AAD),
     };
     await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n', hooks);
-    if (existing && existing.keyLocation !== location) await this.deleteKey(existing.keyLocation).catch(() => undefined);
+    if (previous && previous !== location) await this.deleteKey(previous).catch(() => undefined);
     return location;
   }
 
@@ -259,6 +261,9 @@ export class TokenStore {
   private async chooseKeyLocation(current: KeyLocation | undefined): Promise<KeyLocation> {
     const { storage, keyring } = this.deps;
     if (storage === 'file') return 'file';
+    // The key was just read from the keychain: it works, and probing again would cost every refresh
+    // three keychain round trips.
+    if (current === 'keyring') return 'keyring';
     if (storage === 'keyring') {
       if (await keyring.probe()) return 'keyring';
       throw new AppError('KEYRING_UNAVAILABLE', 'The OS keychain is not available, and --storage keyring asks for it.', {

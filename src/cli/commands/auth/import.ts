@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { text as readText } from 'node:stream/consumers';
 import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
 import { colors } from '../../io.js';
@@ -9,19 +10,13 @@ export interface ImportOptions {
   force?: boolean;
 }
 
-async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function run(ctx: CommandContext, options: ImportOptions, args: string[]): Promise<number> {
   const { io } = ctx;
   const source = args[0] ?? '-';
   if (source === '-' && io.stdin.isTTY) throw usage('auth import reads the bundle from a file or from a pipe, not from the keyboard.', 'Run `confluence-adf auth import FILE`, or pipe it: `... | confluence-adf auth import`.');
   let text: string;
   try {
-    text = source === '-' ? await readStdin(io.stdin) : await fs.readFile(source, 'utf8');
+    text = source === '-' ? await readText(io.stdin) : await fs.readFile(source, 'utf8');
   } catch (error) {
     throw usage(`Cannot read ${source}: ${(error as Error).message}`, 'Name a bundle made by `confluence-adf auth export`.');
   }

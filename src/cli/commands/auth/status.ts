@@ -13,9 +13,10 @@ export interface StatusOptions {
 
 /** Exit status: 0 signed in and working, 4 a login is needed, 1 anything else; the same with --json. */
 export function statusExitCode(report: StatusReport): number {
-  if (!report.signedIn) return report.check.code && !['NOT_SIGNED_IN', 'SESSION_EXPIRED', 'LOGIN_EXPORTED'].includes(report.check.code) ? 1 : 4;
-  if (report.check.performed && !report.check.ok) return exitCodeFor((report.check.code ?? 'INTERNAL') as ErrorCode) === 4 ? 4 : 1;
-  return 0;
+  // A check that failed is judged by its code (a login is needed, or not); one that never ran by signedIn.
+  const failed = report.check.code ? (exitCodeFor(report.check.code as ErrorCode) === 4 ? 4 : 1) : undefined;
+  if (!report.signedIn) return failed ?? 4;
+  return report.check.performed && !report.check.ok ? (failed ?? 1) : 0;
 }
 
 /** Every profile in one table; the exit status is the worst of them. */
