@@ -6,6 +6,7 @@ import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
 import { canPrompt, colors, formatTime, spinner } from '../../io.js';
 import { resolveClientCredentials } from '../../credentials.js';
+import { withProfile } from '../../hints.js';
 
 export interface LoginOptions {
   clientId?: string;
@@ -38,7 +39,7 @@ export async function run(ctx: CommandContext, options: LoginOptions): Promise<n
     const pending = await core.startDeferredLogin(request);
     ctx.say(`Open this address in a browser on any machine and approve:\n\n  ${pending.url}\n`);
     ctx.say(`The browser then fails to load http://localhost:${port}/… — that is expected. Copy that address from its address bar and run:\n`);
-    ctx.say(`  confluence-adf auth login --callback-url '<the address>'\n`);
+    ctx.say(`  ${withProfile("`confluence-adf auth login --callback-url '<the address>'`", ctx.activeProfile()).slice(1, -1)}\n`);
     ctx.say(`This sign-in waits until ${formatTime(pending.expiresAt)} (10 minutes).`);
     ctx.say(`(With a terminal you could instead forward the port, ssh -L ${port}:localhost:${port} <this host>, and run auth login there.)`);
     if (options.json) io.stdout.write(JSON.stringify({ signedIn: false, pending: true, url: pending.url, expiresAt: new Date(pending.expiresAt).toISOString() }, null, 2) + '\n');
