@@ -155,6 +155,7 @@ export class Core {
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
   async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     // The login code (and node:http for the loopback) loads only for a login: status starts faster.
     const { startLogin } = await import('./auth/login.js');
     return startLogin(this.loginDeps(resolveServiceUrls(this.deps.env)), { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] });
@@ -166,6 +167,7 @@ export class Core {
    */
   async startDeferredLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<StoredPending> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const urls = resolveServiceUrls(this.deps.env);
     const scopes = request.scopes ?? [...DEFAULT_SCOPES];
     const [{ redirectUriFor }, { prepareAuthorization }] = await Promise.all([import('./auth/loopback.js'), import('./auth/oauth.js')]);
@@ -191,6 +193,7 @@ export class Core {
   /** The second step: the address the browser was sent to completes the saved sign-in, once. */
   async completeDeferredLogin(callbackUrl: string): Promise<LoginResult> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const pending = await this.store.readPending();
     const again = 'Start again with `confluence-adf auth login --no-browser`.';
     if (!pending) throw new AppError('NO_PENDING_LOGIN', 'No sign-in is waiting to be completed here (it was completed already, or never started).', { hint: again });
@@ -254,8 +257,14 @@ export class Core {
         hint: 'Set CONFLUENCE_CLIENT_ID and CONFLUENCE_CLIENT_SECRET in the MCP server\'s environment, or run `confluence-adf auth login` once in a terminal.',
       });
     }
-    const callbackPort = env.CONFLUENCE_ADF_CALLBACK_PORT ? parsePort(env.CONFLUENCE_ADF_CALLBACK_PORT) : (stored?.callbackPort ?? DEFAULT_CALLBACK_PORT);
-    return { clientId, clientSecret, callbackPort };
+    return { clientId, clientSecret, callbackPort: await this.configuredCallbackPort(stored) };
+  }
+
+  /** The callback port a login without --callback-port uses: $CONFLUENCE_ADF_CALLBACK_PORT, the stored one, or 9000. */
+  async configuredCallbackPort(stored?: { callbackPort: number }): Promise<number> {
+    const env = this.deps.env.CONFLUENCE_ADF_CALLBACK_PORT;
+    if (env) return parsePort(env);
+    return (stored ?? (await this.storedClient()))?.callbackPort ?? DEFAULT_CALLBACK_PORT;
   }
 
   /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */

@@ -2,10 +2,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { AtlassianEmulator } from '../emulator/server.js';
+import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, tempHome, type CliResult } from '../support/cli.js';
+import { BIN, freePort, tempHome, type CliResult } from '../support/cli.js';
 import { seedLogin, signedInHome } from '../support/core.js';
 import { fakeDeps, fakeIO } from '../support/fake-io.js';
 import { memoryKeyring } from '../support/memory-keyring.js';
@@ -176,6 +176,48 @@ describe('errors go to stderr', () => {
       assert.match(r.stderr, /auth login/);
     } finally {
       await p.cleanup();
+    }
+  });
+});
+
+describe('auth login', () => {
+  const app = () => ({ CONFLUENCE_CLIENT_ID: DEFAULT_APP.clientId, CONFLUENCE_CLIENT_SECRET: DEFAULT_APP.clientSecret });
+
+  test('a later login reuses the callback port the profile stored, unless --callback-port says otherwise', async () => {
+    const p = await twoLogins();
+    try {
+      const [stored, flagged] = [await freePort(), await freePort()];
+      const core = new Core({ env: p.env, homedir: p.home, now: Date.now, keyring: memoryKeyring(false) });
+      const login = (await core.store.read())!;
+      await core.store.write({ ...login, record: { ...login.record, callbackPort: stored } });
+      const redirectOf = async (argv: string[]) => {
+        const opened: string[] = [];
+        const { io } = fakeIO({ env: { ...p.env, ...app() } });
+        await run([...argv, '--timeout', '1'], io, fakeDeps(p.home, opened));
+        assert.equal(opened.length, 1);
+        return new URL(opened[0]!).searchParams.get('redirect_uri');
+      };
+      assert.equal(await redirectOf(['auth', 'login']), `http://localhost:${stored}/oauth/callback`);
+      assert.equal(await redirectOf(['auth', 'login', '--callback-port', String(flagged)]), `http://localhost:${flagged}/oauth/callback`);
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  test('--storage keyring with no keychain fails before the browser opens', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const opened: string[] = [];
+      const { io, stderr } = fakeIO({ env: { CONFLUENCE_ADF_HOME: home, ...emu.env(), ...app() } });
+      const code = await run(['auth', 'login', '--storage', 'keyring', '--callback-port', String(await freePort()), '--timeout', '2'], io, fakeDeps(home, opened));
+      assert.equal(code, 1);
+      assert.match(stderr.text, /keychain is not available/);
+      assert.deepEqual(opened, [], 'no browser was opened');
+      const deferred = fakeIO({ env: { CONFLUENCE_ADF_HOME: home, ...emu.env(), ...app() } });
+      assert.equal(await run(['auth', 'login', '--storage', 'keyring', '--no-browser'], deferred.io, fakeDeps(home)), 1);
+      assert.doesNotMatch(deferred.stderr.text, /Open this address/);
+    } finally {
+      await cleanup();
     }
   });
 });

@@ -11,7 +11,7 @@ import { withProfile } from '../../hints.js';
 export interface LoginOptions {
   clientId?: string;
   clientSecretStdin?: boolean;
-  callbackPort: string;
+  callbackPort?: string;
   callbackUrl?: string;
   scopes?: string;
   site?: string;
@@ -26,7 +26,8 @@ export async function run(ctx: CommandContext, options: LoginOptions): Promise<n
   core.refuseWithEnvToken('sign in');
   if (options.callbackUrl) return report(ctx, await core.completeDeferredLogin(options.callbackUrl), options);
 
-  const port = parsePort(options.callbackPort);
+  // The flag, else the environment, else what the last login of this profile used (the app's registered callback).
+  const port = options.callbackPort !== undefined ? parsePort(options.callbackPort) : (await core.configuredCallbackPort());
   const timeoutS = Number(options.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw usage(`Invalid --timeout "${options.timeout}".`, 'Pass --timeout with a number of seconds, e.g. --timeout 300.');
   const scopes = withOfflineAccess(options.scopes ? [options.scopes] : DEFAULT_SCOPES);
