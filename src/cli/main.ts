@@ -6,6 +6,8 @@ import type { Core } from '../core/core.js';
 import type { Keyring } from '../core/store/keyring.js';
 import { colors, type IO } from './io.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { withProfile } from './hints.js';
+import { activeProfile, rootDir, type ActiveProfile } from '../core/profiles.js';
 
 export interface CliDeps {
   homedir: string;
@@ -34,6 +36,8 @@ export interface CommandContext {
   version(): Promise<string>;
   /** Talk for people on stderr (never data). */
   say(line: string): void;
+  /** The profile this command acts on, for hints that name it; undefined when its name is invalid. */
+  activeProfile(): ActiveProfile | undefined;
 }
 
 export function defaultDeps(): CliDeps {
@@ -78,6 +82,13 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     version: packageVersion,
     core: () => (coreInstance ??= makeCore(global.profile)),
     coreFor: (profile: string) => makeCore(profile),
+    activeProfile: () => {
+      try {
+        return activeProfile(io.env, rootDir(io.env, deps.homedir), global.profile);
+      } catch {
+        return undefined;
+      }
+    },
   };
 
   const action =
@@ -94,7 +105,7 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
       // Commands that used the login remind about the 90/365-day limits, once a day at most.
       if (coreInstance && exitCode === EXIT.ok && !['status', 'logout', 'login'].includes(command.name())) {
         const warning = await (await coreInstance).dueLimitWarning();
-        if (warning) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${warning}\n`);
+        if (warning) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${withProfile(warning, context.activeProfile())}\n`);
       }
     };
 
@@ -137,7 +148,7 @@ export function reportError(error: unknown, ctx: CommandContext): number {
   }
   if (isAppError(error)) {
     io.stderr.write(`${c.red('✗')} ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${c.dim('→')} ${error.hint}\n`);
+    if (error.hint) io.stderr.write(`  ${c.dim('→')} ${withProfile(error.hint, ctx.activeProfile())}\n`);
     if (ctx.global.debug && error.cause instanceof Error) io.stderr.write(`${c.dim(error.cause.stack ?? String(error.cause))}\n`);
     return exitCodeFor(error.code);
   }

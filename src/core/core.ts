@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
+import { AppError, LOGIN_HINT, LOGIN_NEEDED_CODES } from './errors.js';
 import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
@@ -46,6 +46,8 @@ export interface StatusReport {
   exportedAt?: string;
   /** Why a new login is needed, when it is. */
   reason?: string;
+  /** What to run about it, when signed out. */
+  hint?: string;
   site?: Site;
   sites?: Site[];
   account?: { accountId: string; name: string; email?: string };
@@ -109,7 +111,7 @@ export class Core {
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
       // A named profile that holds nothing is unknown, and the error lists the known ones.
       notSignedIn: () => {
-        requireKnownProfile(this.paths.root, this.profile.name);
+        requireKnownProfile(this.paths.root, this.profile.name, 'NOT_SIGNED_IN');
         return undefined;
       },
     });
@@ -153,6 +155,7 @@ export class Core {
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
   async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     // The login code (and node:http for the loopback) loads only for a login: status starts faster.
     const { startLogin } = await import('./auth/login.js');
     return startLogin(this.loginDeps(resolveServiceUrls(this.deps.env)), { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] });
@@ -164,6 +167,7 @@ export class Core {
    */
   async startDeferredLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<StoredPending> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const urls = resolveServiceUrls(this.deps.env);
     const scopes = request.scopes ?? [...DEFAULT_SCOPES];
     const [{ redirectUriFor }, { prepareAuthorization }] = await Promise.all([import('./auth/loopback.js'), import('./auth/oauth.js')]);
@@ -189,6 +193,7 @@ export class Core {
   /** The second step: the address the browser was sent to completes the saved sign-in, once. */
   async completeDeferredLogin(callbackUrl: string): Promise<LoginResult> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const pending = await this.store.readPending();
     const again = 'Start again with `confluence-adf auth login --no-browser`.';
     if (!pending) throw new AppError('NO_PENDING_LOGIN', 'No sign-in is waiting to be completed here (it was completed already, or never started).', { hint: again });
@@ -252,8 +257,14 @@ export class Core {
         hint: 'Set CONFLUENCE_CLIENT_ID and CONFLUENCE_CLIENT_SECRET in the MCP server\'s environment, or run `confluence-adf auth login` once in a terminal.',
       });
     }
-    const callbackPort = env.CONFLUENCE_ADF_CALLBACK_PORT ? parsePort(env.CONFLUENCE_ADF_CALLBACK_PORT) : (stored?.callbackPort ?? DEFAULT_CALLBACK_PORT);
-    return { clientId, clientSecret, callbackPort };
+    return { clientId, clientSecret, callbackPort: await this.configuredCallbackPort(stored) };
+  }
+
+  /** The callback port a login without --callback-port uses: $CONFLUENCE_ADF_CALLBACK_PORT, the stored one, or 9000. */
+  async configuredCallbackPort(stored?: { callbackPort: number }): Promise<number> {
+    const env = this.deps.env.CONFLUENCE_ADF_CALLBACK_PORT;
+    if (env) return parsePort(env);
+    return (stored ?? (await this.storedClient()))?.callbackPort ?? DEFAULT_CALLBACK_PORT;
   }
 
   /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */
@@ -271,8 +282,14 @@ export class Core {
       throw error;
     }
     if (!found) {
-      requireKnownProfile(this.paths.root, profile.name);
-      return { profile, signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+      const signedOut = { profile, signedIn: false, storage: { backend: 'none' as const, ...storage } };
+      try {
+        requireKnownProfile(this.paths.root, profile.name, 'NOT_SIGNED_IN');
+      } catch (error) {
+        const e = error as AppError;
+        return { ...signedOut, reason: e.message.replace(/\.$/, ''), hint: e.hint ?? LOGIN_HINT, check: { performed: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
+      }
+      return { ...signedOut, reason: 'no login is stored for this profile (never signed in, or signed out)', hint: LOGIN_HINT, check: { performed: false } };
     }
     const { login, keyLocation } = found;
     const now = this.deps.now();
@@ -300,8 +317,12 @@ export class Core {
     };
     if (login.record.exportedAt && !login.secrets.refreshToken) {
       report.exportedAt = iso(login.record.exportedAt)!;
-      report.reason = `this login was exported to another machine on ${report.exportedAt}; run \`confluence-adf auth login\` to sign in here again`;
-    } else if (!report.signedIn) report.reason = 'the session has ended; a new login is needed';
+      report.reason = `this login was exported to another machine on ${report.exportedAt}`;
+      report.hint = 'Run `confluence-adf auth login` to sign in here again.';
+    } else if (!report.signedIn) {
+      report.reason = 'the session has ended and there is no refresh token to renew it';
+      report.hint = 'Run `confluence-adf auth login` to sign in again.';
+    }
     if (options.offline || !report.signedIn) return report;
     try {
       await accessibleSites(await this.api());
@@ -313,7 +334,8 @@ export class Core {
       report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
       if (LOGIN_NEEDED_CODES.has(error.code)) {
         report.signedIn = false;
-        report.reason = error.message;
+        report.reason = error.message.replace(/\.$/, '');
+        report.hint = error.hint ?? LOGIN_HINT;
       }
     }
     return report;
@@ -328,7 +350,11 @@ export class Core {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-      if (LOGIN_NEEDED_CODES.has(error.code)) report.signedIn = false;
+      if (LOGIN_NEEDED_CODES.has(error.code)) {
+        report.signedIn = false;
+        report.reason = error.message.replace(/\.$/, '');
+        report.hint = error.hint ?? 'Set CONFLUENCE_ACCESS_TOKEN to a fresh token, or unset it to use the stored login.';
+      }
     }
     return report;
   }
