@@ -70,7 +70,9 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
       },
       ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
       ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
-      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
+      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT || io.env.CONFLUENCE_ADF_TEST_PAUSE_AT
+        ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT, io.env.CONFLUENCE_ADF_TEST_PAUSE_AT) }
+        : {}),
     });
   };
   const global: GlobalOptions = { verbose: false, debug: false };
@@ -168,9 +170,11 @@ function isPromptExit(error: unknown): boolean {
 }
 
 /** Test-only: dies at the named refresh step the way `kill -9` would, leaving whatever it held. */
-function crashSwitch(step: string) {
+/** Test-only: dies (SIGKILL) or stops until SIGCONT (SIGSTOP) at the named refresh step. */
+function crashSwitch(killAt: string | undefined, pauseAt: string | undefined) {
   return (at: string) => {
-    if (at === step) process.kill(process.pid, 'SIGKILL');
+    if (at === killAt) process.kill(process.pid, 'SIGKILL');
+    if (at === pauseAt) process.kill(process.pid, 'SIGSTOP');
   };
 }
 

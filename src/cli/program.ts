@@ -118,6 +118,7 @@ ${EXIT_CODES_HELP}`,
     .argument('[file]', 'the bundle; - or nothing reads stdin')
     .option('--offline', 'do not prove the bundle by refreshing it once')
     .option('--force', 'replace a different account signed in here')
+    .option('--plaintext', 'accept an unencrypted bundle (one you exported yourself with --plaintext)')
     .addHelpText(
       'after',
       `

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AppError, LOGIN_HINT, LOGIN_NEEDED_CODES } from './errors.js';
-import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
+import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, serviceUrlsForLogin, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { activeProfile, requireKnownProfile, rootDir, type ActiveProfile } from './profiles.js';
@@ -70,6 +70,14 @@ export interface LogoutReport {
 /** How long a headless sign-in waits for its second step. */
 const PENDING_TTL_MS = 10 * 60_000;
 
+function tryServiceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls | undefined {
+  try {
+    return serviceUrlsForLogin(env, login);
+  } catch {
+    return undefined;
+  }
+}
+
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 /** The core every adapter shares: store, session, API client, and the account operations. */
@@ -122,7 +130,8 @@ export class Core {
   async api(): Promise<ApiClient> {
     this.apiClient ??= (async () => {
       const record = this.envToken ? undefined : (await this.session.login()).record;
-      return this.makeApi(resolveServiceUrls(this.deps.env, record).apiUrl, (o) => this.session.accessToken(o));
+      const urls = record ? serviceUrlsForLogin(this.deps.env, record) : resolveServiceUrls(this.deps.env);
+      return this.makeApi(urls.apiUrl, (o) => this.session.accessToken(o));
     })();
     return this.apiClient;
   }
@@ -223,14 +232,14 @@ export class Core {
     return exportLogin(this.transferDeps(), options);
   }
 
-  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean }): Promise<ImportResult> {
+  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean; plaintext: boolean }): Promise<ImportResult> {
     this.refuseWithEnvToken('import a login');
     const { importLogin } = await import('./auth/transfer.js');
     return importLogin(this.transferDeps(), text, options);
   }
 
   private transferDeps() {
-    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock };
+    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock, apiWithToken: (urls: ServiceUrls, token: string) => this.makeApi(urls.apiUrl, async () => token) };
   }
 
   /** Client credentials kept from an earlier login, so a new login needs no flags. */
@@ -371,8 +380,9 @@ export class Core {
     }
     let revoked: LogoutReport['revoked'] = 'skipped';
     const token = login?.secrets.refreshToken ?? login?.secrets.accessToken;
-    if (login && token) {
-      const urls = resolveServiceUrls(this.deps.env, login.record);
+    // Revocation goes only where the login was made and the configuration still points.
+    const urls = login && token ? tryServiceUrlsForLogin(this.deps.env, login.record) : undefined;
+    if (login && token && urls) {
       revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, token)) ? 'yes' : 'no';
     }
     const report = await this.store.remove();
