@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, LOGIN_HINT, LOGIN_NEEDED_CODES } from './errors.js';
 import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, serviceUrlsForLogin, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
@@ -7,7 +8,8 @@ import { activeProfile, requireKnownProfile, rootDir, type ActiveProfile } from 
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
-import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
+import { createApiClient, type ApiClient, type QuotaPolicy, type RetryPolicy } from './confluence/http.js';
+import { QuotaState } from './confluence/quota.js';
 import type { LoginRequest, LoginResult, PendingLogin } from './auth/login.js';
 import { revokeToken } from './auth/oauth.js';
 import type { ImportResult } from './auth/transfer.js';
@@ -30,6 +32,8 @@ export interface CoreDeps {
   rate?: { perSecond: number; burst: number };
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How requests meet Atlassian's quota pause unless a call says otherwise (CLI: --wait). */
+  quotaPolicy?: QuotaPolicy;
   /** A lock untouched this long belongs to a dead process (proper-lockfile's minimum is 2 s). */
   lockStaleMs?: number;
   /** Test-only crash points inside a refresh. */
@@ -57,6 +61,8 @@ export interface StatusReport {
   refreshToken?: { present: boolean; issuedAt?: string; idleExpiresAt?: string; absoluteExpiresAt: string };
   storage: { backend: KeyLocation | 'none'; tokenFile: string; keyFile?: string };
   check: { performed: boolean; ok?: boolean; code?: string; message?: string; hint?: string };
+  /** Atlassian's quota as last seen: an active pause, and the counters the last response carried. */
+  quota?: { pausedUntil?: string; pauseReason?: string; remaining?: number; limit?: number; nearLimit?: boolean; seenAt?: string };
   warning?: string;
 }
 
@@ -91,6 +97,9 @@ export class Core {
   readonly envToken: string | undefined;
   private readonly withRefreshLock: RefreshLock;
   private readonly limiter: RateLimiter;
+  readonly quota: QuotaState;
+  /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
+  private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
 
   constructor(readonly deps: CoreDeps) {
@@ -124,6 +133,28 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.quota = new QuotaState(
+      { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
+      { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },
+    );
+  }
+
+  /** Runs `fn` with its own answer to a quota pause (wait for the reset, or fail at once). */
+  withQuotaPolicy<T>(policy: QuotaPolicy, fn: () => Promise<T>): Promise<T> {
+    return this.quotaScope.run(policy, fn);
+  }
+
+  /** The quota facts `auth status` shows: the pause in force and the last counters Atlassian sent. */
+  async quotaReport(): Promise<StatusReport['quota']> {
+    const [pause, seen] = await Promise.all([this.quota.activePause(), this.quota.lastSeen()]);
+    if (!pause && !seen) return undefined;
+    return {
+      ...(pause ? { pausedUntil: iso(pause.until)!, ...(pause.reason ? { pauseReason: pause.reason } : {}) } : {}),
+      ...(seen?.remaining !== undefined ? { remaining: seen.remaining } : {}),
+      ...(seen?.limit !== undefined ? { limit: seen.limit } : {}),
+      ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
+      ...(seen ? { seenAt: iso(seen.at)! } : {}),
+    };
   }
 
   /** The API client bound to the stored login (created once per process). */
@@ -141,6 +172,8 @@ export class Core {
       apiUrl,
       accessToken,
       limiter: this.limiter,
+      quota: this.quota,
+      quotaPolicy: () => this.quotaScope.getStore() ?? this.deps.quotaPolicy,
       now: this.deps.now,
       ...(this.deps.log ? { log: this.deps.log } : {}),
       ...(this.deps.retry ? { retry: this.deps.retry } : {}),
@@ -332,7 +365,10 @@ export class Core {
       report.reason = 'the session has ended and there is no refresh token to renew it';
       report.hint = 'Run `confluence-adf auth login` to sign in again.';
     }
-    if (options.offline || !report.signedIn) return report;
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    // During a quota pause the check would only be refused without reaching Atlassian.
+    if (options.offline || !report.signedIn || quota?.pausedUntil) return report;
     try {
       await accessibleSites(await this.api());
       report.check = { performed: true, ok: true };
@@ -352,7 +388,9 @@ export class Core {
 
   private async envTokenStatus(offline: boolean): Promise<StatusReport> {
     const report: StatusReport = { profile: this.profile, signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
-    if (offline) return report;
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    if (offline || quota?.pausedUntil) return report;
     try {
       report.site = await this.site();
       report.check = { performed: true, ok: true };
