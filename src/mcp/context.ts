@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { AppError, LOGIN_NEEDED_CODES } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
+import { forAssistant } from './hints.js';
 import type { Core } from '../core/core.js';
 import type { LoginResult, PendingLogin } from '../core/auth/login.js';
 
@@ -17,14 +18,11 @@ export function ok<T extends Record<string, unknown>>(structured: T, text: strin
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
-/** A failure as the CLI would print it: message and hint, and the code for programs. */
-export function failure(error: unknown): CallToolResult {
+/** A failure as the CLI would print it: message and a hint for an assistant, and the code for programs. */
+export function failure(error: unknown, core?: Pick<Core, 'profile' | 'envToken'>): CallToolResult {
   const e =
     error instanceof AppError ? error : new AppError('INTERNAL', `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
-  let hint = e.hint;
-  if (LOGIN_NEEDED_CODES.has(e.code)) {
-    hint = 'Ask the user to run `confluence-adf auth login` in a terminal, or call auth_login_start and have them open the URL.';
-  }
+  const hint = forAssistant(e.hint, { code: e.code, envToken: !!core?.envToken, profile: core?.profile });
   return { isError: true, content: [{ type: 'text', text: `${e.message}${hint ? `\nNext step: ${hint}` : ''}\n(code: ${e.code})` }] };
 }
 
@@ -34,6 +32,6 @@ export async function guarded(deps: ToolDeps, name: string, handler: () => Promi
     return await handler();
   } catch (error) {
     deps.log(`${name} failed: ${error instanceof AppError ? error.code : (error as Error)?.name}`);
-    return failure(error);
+    return failure(error, await deps.core().catch(() => undefined));
   }
 }
