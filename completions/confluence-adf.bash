@@ -9,7 +9,7 @@ _confluence_adf_words() {
     'auth logout') echo '--json --all --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth switch') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --wait --help' ;;
-    'auth import') echo '--offline --force --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth import') echo '--offline --force --plaintext --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth token') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;

@@ -24,8 +24,11 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
+  | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
   | 'INSECURE_URL'
+  | 'SERVICE_MISMATCH'
   | 'MISSING_CLIENT_CREDENTIALS'
   | 'NO_PENDING_LOGIN'
   | 'BUNDLE_INVALID'

@@ -12,6 +12,7 @@ export const statusSchema = z.object({
   exportedAt: z.string().optional(),
   signedIn: z.boolean(),
   reason: z.string().optional(),
+  hint: z.string().optional(),
   site: site.optional(),
   sites: z.array(site).optional(),
   account: account.optional(),
