@@ -90,6 +90,30 @@ describe('quota 429: a pause for every process of the profile', () => {
   });
 });
 
+describe('quota 429s told only by the newer headers', () => {
+  const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 30 }] });
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('only the structured RateLimit header (no Retry-After, no reason) is a quota pause; an unknown *-cost-based reason too', async () => {
+    const cases: Record<string, string>[] = [{ ratelimit: '"global-app-quota";r=0;t=1800' }, { 'ratelimit-reason': 'confluence-cost-based', 'beta-retry-after': '1200' }];
+    for (const headers of cases) {
+      const s = await signedInHome(emu);
+      try {
+        emu.inject({ kind: '429', path: SPACES, headers });
+        const before = emu.requestsTo('api', SPACES).length;
+        const r = await runCli(['spaces', 'list'], { env: s.env });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /\(in (30|20) min\)/, JSON.stringify(headers));
+        assert.equal(emu.requestsTo('api', SPACES).length - before, 1, 'not retried');
+      } finally {
+        emu.clearFaults();
+        await s.cleanup();
+      }
+    }
+  });
+});
+
 describe('quota window with --wait: two processes', () => {
   const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 30 }] });
   before(() => emu.start());
