@@ -9,7 +9,7 @@ _confluence_adf_words() {
     'auth logout') echo '--json --all --verbose --debug --no-color --storage --profile --help' ;;
     'auth switch') echo '--verbose --debug --no-color --storage --profile --help' ;;
     'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --help' ;;
-    'auth import') echo '--offline --force --verbose --debug --no-color --storage --profile --help' ;;
+    'auth import') echo '--offline --force --plaintext --verbose --debug --no-color --storage --profile --help' ;;
     'auth token') echo '--verbose --debug --no-color --storage --profile --help' ;;
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --help' ;;

@@ -17,7 +17,7 @@ function __confluence_adf_words
         case 'auth export'
             echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --help'
         case 'auth import'
-            echo '--offline --force --verbose --debug --no-color --storage --profile --help'
+            echo '--offline --force --plaintext --verbose --debug --no-color --storage --profile --help'
         case 'auth token'
             echo '--verbose --debug --no-color --storage --profile --help'
         case 'auth refresh'
