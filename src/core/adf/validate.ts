@@ -30,7 +30,8 @@ type Base = unknown | typeof NEW;
  * which costs more than running it. In the bundled CLI `require` is the bundle's own (literal paths,
  * so the bundler can point them at dist/src/core/adf).
  */
-const bundled = typeof require === 'function';
+// The bundler empties import.meta; a global `require` (node -e, a REPL) would not tell the two apart.
+const bundled = typeof import.meta.url !== 'string';
 let verdictModule: { doc: CompiledValidator } | undefined;
 let nodesModule: { guide: { root: string; defs: Record<string, GuideEntry> }; validators: Record<string, CompiledValidator> } | undefined;
 
