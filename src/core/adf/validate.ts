@@ -19,6 +19,9 @@ export interface AdfValidation {
 
 type Json = Record<string, unknown>;
 
+/** Prefix of the raw schema message given when the walk finds nothing (it should not happen). */
+export const FALLBACK = 'The ADF schema says: ';
+
 /** Where the base document has nothing to compare with: the node is new, judge all of it. */
 const NEW = Symbol('new');
 type Base = unknown | typeof NEW;
@@ -66,7 +69,7 @@ export function validateAdf(doc: unknown, options: { base?: AdfDoc } = {}): AdfV
   if (found.length === 0 && options.base === undefined) {
     // The walk below follows the schema's shape; should it ever miss what Ajv saw, say what Ajv said.
     const first = wholeDocument.errors?.[0];
-    return { valid: false, errors: [{ path: first?.instancePath ?? '', message: first?.message ?? 'does not match the ADF schema' }] };
+    return { valid: false, errors: [{ path: first?.instancePath ?? '', message: `${FALLBACK}${first?.message ?? 'does not match the ADF schema'}.` }] };
   }
   const errors = found
     .map((error, order) => ({ ...error, order }))
