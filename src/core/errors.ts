@@ -35,6 +35,7 @@ export type ErrorCode =
   | 'ACCOUNT_CONFLICT'
   | 'ENV_TOKEN_ACTIVE'
   | 'CANCELLED'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
