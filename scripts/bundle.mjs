@@ -25,6 +25,51 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * got's own bundle, dist/bundle/got.cjs, loaded by the first API call. got imports at load time what
+ * only some requests use: http2-wrapper (TLS and HTTP/2 machinery, for the `http2` option we never
+ * set), cacheable-request and keyv (the `cache` option), cacheable-lookup (`dnsCache`), node:https and
+ * node:tls (https: URLs only). Each becomes a stand-in, with the names got imports from it, that
+ * requires the installed module on first use, so a request pays for what it uses. An `instanceof` a
+ * stand-in class is false until its module has loaded: no instance can exist before that.
+ */
+const lazy = (name, body) => `let real;\nconst load = () => (real ??= require(${JSON.stringify(name)}));\n${body}`;
+const forward = 'new Proxy({}, { get: (_target, key) => load()[key] })';
+const construct = (name) => `function ${name}(...args) { return new (load().default)(...args); }`;
+const STAND_INS_IN_GOT = {
+  'http2-wrapper': lazy('http2-wrapper', `export default ${forward};`),
+  'node:https': lazy('node:https', `export default ${forward};`),
+  'node:tls': lazy('node:tls', 'export function checkServerIdentity(...args) { return load().checkServerIdentity(...args); }'),
+  'cacheable-lookup': lazy('cacheable-lookup', `export default ${construct('CacheableLookup')}`),
+  'cacheable-request': lazy(
+    'cacheable-request',
+    `export default ${construct('CacheableRequest')}
+export class CacheError { static [Symbol.hasInstance](error) { return real !== undefined && error instanceof real.CacheError; } }`,
+  ),
+};
+const lazyModulesForGot = {
+  name: 'lazy-modules-for-got',
+  setup(b) {
+    const names = Object.keys(STAND_INS_IN_GOT);
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+      // The stand-in's own require() reaches the installed module at run time (ESM ones through require(esm)).
+      args.namespace === 'lazy-got' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-got' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-got' }, (args) => ({ contents: STAND_INS_IN_GOT[args.path], loader: 'js', resolveDir: process.cwd() }));
+  },
+};
+
+/** Our code's `import('got')` loads dist/bundle/got.cjs, next to the CLI bundle. */
+const gotFromItsBundle = {
+  name: 'got-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^got$/ }, () => ({ path: 'got', namespace: 'got-bundle' }));
+    b.onResolve({ filter: /^\.\/got\.cjs$/ }, () => ({ path: './got.cjs', external: true }));
+    // A require() of its own, so that the first API call does not start Node's ES module loader for it.
+    b.onLoad({ filter: /.*/, namespace: 'got-bundle' }, () => ({ contents: "module.exports = require('./got.cjs');", loader: 'js' }));
+  },
+};
+
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -34,10 +79,21 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
+  external: ['@napi-rs/keyring', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, gotFromItsBundle],
+  logLevel: 'warning',
+});
+
+await build({
+  stdin: { contents: "module.exports = require('got').default;", resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/got.cjs',
+  plugins: [lazyModulesForGot],
   logLevel: 'warning',
 });

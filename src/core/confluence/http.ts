@@ -90,6 +90,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (error.response?.statusCode === 429) deps.limiter.drain();
         if (computedValue === 0) return 0;
         // No answer at all (refused, reset, timed out): two quick retries, not Atlassian's long schedule,
         // so a machine that is offline hears so in seconds.

@@ -37,6 +37,16 @@ export class RateLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  /**
+   * The API refused a request for want of room (a 429): its bucket is empty now, whatever ours said.
+   * Counting from empty keeps the requests that follow in step with the API's refill, instead of
+   * spending the rest of our larger burst on more refusals.
+   */
+  drain(): void {
+    this.tokens = 0;
+    this.last = this.now();
+  }
+
   get pausedUntilTime(): number {
     return this.pausedUntil;
   }
