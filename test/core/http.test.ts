@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { retryDelayMs, parseRetryAfter, DEFAULT_RETRY } from '../../src/core/confluence/http.js';
 import { RateLimiter } from '../../src/core/confluence/rate-limit.js';
-import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
+import { AtlassianEmulator, DEFAULT_APP, DEFAULT_SITES } from '../emulator/server.js';
 import { coreFor, seedLogin } from '../support/core.js';
 import { tempHome } from '../support/cli.js';
 import { AppError } from '../../src/core/errors.js';
@@ -185,6 +185,26 @@ describe('API client against the emulator', () => {
       assert.ok(emu.requestsTo('api', '/ex/confluence').length - before <= 1);
     } finally {
       await c3();
+    }
+  });
+});
+
+describe('the default limiter against a stricter enforced limit', () => {
+  test('one 429 puts it in step with the API: no refusal after that, however large its own burst', async () => {
+    // Atlassian's burst limits are unpublished: the default (10/s, burst 100) may meet less room.
+    const emu = await new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 45 }], rateLimit: { perSecond: 10, burst: 20 } }).start();
+    const { home, cleanup } = await tempHome();
+    try {
+      await seedLogin(coreFor(home, emu), emu, Date.now());
+      const core = coreFor(home, emu);
+      let count = 0;
+      for await (const page of core.allSpaces({ cloudId: DEFAULT_SITES[0]!.id, name: 'acme', url: DEFAULT_SITES[0]!.url }, { limit: 1 })) count += page.results.length;
+      assert.equal(count, 45);
+      // Without counting from empty after the first 429, every refill is spent at once and refused again.
+      assert.equal(emu.stats.rateLimited, 1, `429s seen: ${emu.stats.rateLimited}`);
+    } finally {
+      await emu.stop();
+      await cleanup();
     }
   });
 });

@@ -124,6 +124,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (error.response?.statusCode === 429) deps.limiter.drain();
         if (computedValue === 0) return 0;
         // A quota pause is not retried: every request of the profile waits for the reset instead.
         if ((error.options.context as RequestContext).quotaPause) return 0;

@@ -31,6 +31,16 @@ export class RateLimiter {
     return turn;
   }
 
+  /**
+   * The API refused a request for want of room (a 429): its bucket is empty now, whatever ours said.
+   * Counting from empty keeps the requests that follow in step with the API's refill, instead of
+   * spending the rest of our larger burst on more refusals.
+   */
+  drain(): void {
+    this.tokens = 0;
+    this.last = this.now();
+  }
+
   private async waitForToken(): Promise<void> {
     for (;;) {
       const now = this.now();
