@@ -221,3 +221,25 @@ describe('auth login', () => {
     }
   });
 });
+
+describe('help: on stdout, exit 0, everywhere', () => {
+  for (const [argv, usage] of [
+    [['help', 'auth', 'status'], 'Usage: confluence-adf auth status'],
+    [['help', 'spaces', 'list'], 'Usage: confluence-adf spaces list'],
+    [[], 'Usage: confluence-adf [options] [command]'],
+    [['auth'], 'Usage: confluence-adf auth [options] [command]'],
+    [['auth', '--help'], 'Usage: confluence-adf auth [options] [command]'],
+  ] as const) {
+    test(`confluence-adf ${argv.join(' ')}`, async () => {
+      const { home, cleanup } = await tempHome();
+      try {
+        const { io, stdout, stderr } = fakeIO({ env: { CONFLUENCE_ADF_HOME: home } });
+        assert.equal(await run([...argv], io, fakeDeps(home)), 0);
+        assert.ok(stdout.text.startsWith(usage), stdout.text.slice(0, 200));
+        assert.equal(stderr.text, '');
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+});
