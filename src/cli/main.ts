@@ -23,6 +23,8 @@ export interface GlobalOptions {
   debug: boolean;
   storage?: string;
   profile?: string;
+  /** --wait: wait for Atlassian's quota reset instead of failing. */
+  wait: boolean;
 }
 
 /** What every verb receives: the terminal, the global flags, and the core, built on first use. */
@@ -68,12 +70,15 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
         if (!noticed || !message.startsWith('No OS keychain')) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${message}\n`);
         noticed = true;
       },
+      ...(global.wait ? { quotaPolicy: (await import('./quota-wait.js')).waitingPolicy(io, deps.now) } : {}),
       ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
       ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
-      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
+      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT || io.env.CONFLUENCE_ADF_TEST_PAUSE_AT
+        ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT, io.env.CONFLUENCE_ADF_TEST_PAUSE_AT) }
+        : {}),
     });
   };
-  const global: GlobalOptions = { verbose: false, debug: false };
+  const global: GlobalOptions = { verbose: false, debug: false, wait: false };
   const context: CommandContext = {
     io,
     deps,
@@ -95,8 +100,9 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     <O>(load: () => Promise<{ run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> }>) =>
     async (...params: unknown[]) => {
       const command = params[params.length - 1] as Command;
-      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string; profile?: string };
+      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string; profile?: string; wait?: boolean };
       global.verbose = !!options.verbose;
+      global.wait = !!options.wait;
       global.debug = !!options.debug;
       if (options.storage) global.storage = options.storage;
       if (options.profile) global.profile = options.profile;
@@ -185,9 +191,11 @@ function isPromptExit(error: unknown): boolean {
 }
 
 /** Test-only: dies at the named refresh step the way `kill -9` would, leaving whatever it held. */
-function crashSwitch(step: string) {
+/** Test-only: dies (SIGKILL) or stops until SIGCONT (SIGSTOP) at the named refresh step. */
+function crashSwitch(killAt: string | undefined, pauseAt: string | undefined) {
   return (at: string) => {
-    if (at === step) process.kill(process.pid, 'SIGKILL');
+    if (at === killAt) process.kill(process.pid, 'SIGKILL');
+    if (at === pauseAt) process.kill(process.pid, 'SIGSTOP');
   };
 }
 

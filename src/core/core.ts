@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, LOGIN_HINT, LOGIN_NEEDED_CODES } from './errors.js';
-import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
+import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, serviceUrlsForLogin, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { activeProfile, requireKnownProfile, rootDir, type ActiveProfile } from './profiles.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
-import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
+import { createApiClient, type ApiClient, type QuotaPolicy, type RetryPolicy } from './confluence/http.js';
+import { QuotaState } from './confluence/quota.js';
 import type { LoginRequest, LoginResult, PendingLogin } from './auth/login.js';
 import { revokeToken } from './auth/oauth.js';
 import type { ImportResult } from './auth/transfer.js';
@@ -30,6 +32,8 @@ export interface CoreDeps {
   rate?: { perSecond: number; burst: number };
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How requests meet Atlassian's quota pause unless a call says otherwise (CLI: --wait). */
+  quotaPolicy?: QuotaPolicy;
   /** A lock untouched this long belongs to a dead process (proper-lockfile's minimum is 2 s). */
   lockStaleMs?: number;
   /** Test-only crash points inside a refresh. */
@@ -57,6 +61,8 @@ export interface StatusReport {
   refreshToken?: { present: boolean; issuedAt?: string; idleExpiresAt?: string; absoluteExpiresAt: string };
   storage: { backend: KeyLocation | 'none'; tokenFile: string; keyFile?: string };
   check: { performed: boolean; ok?: boolean; code?: string; message?: string; hint?: string };
+  /** Atlassian's quota as last seen: an active pause, and the counters the last response carried. */
+  quota?: { pausedUntil?: string; pauseReason?: string; remaining?: number; limit?: number; nearLimit?: boolean; seenAt?: string };
   warning?: string;
 }
 
@@ -69,6 +75,14 @@ export interface LogoutReport {
 
 /** How long a headless sign-in waits for its second step. */
 const PENDING_TTL_MS = 10 * 60_000;
+
+function tryServiceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls | undefined {
+  try {
+    return serviceUrlsForLogin(env, login);
+  } catch {
+    return undefined;
+  }
+}
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
@@ -83,6 +97,9 @@ export class Core {
   readonly envToken: string | undefined;
   private readonly withRefreshLock: RefreshLock;
   private readonly limiter: RateLimiter;
+  readonly quota: QuotaState;
+  /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
+  private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
 
   constructor(readonly deps: CoreDeps) {
@@ -116,13 +133,36 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.quota = new QuotaState(
+      { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
+      { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },
+    );
+  }
+
+  /** Runs `fn` with its own answer to a quota pause (wait for the reset, or fail at once). */
+  withQuotaPolicy<T>(policy: QuotaPolicy, fn: () => Promise<T>): Promise<T> {
+    return this.quotaScope.run(policy, fn);
+  }
+
+  /** The quota facts `auth status` shows: the pause in force and the last counters Atlassian sent. */
+  async quotaReport(): Promise<StatusReport['quota']> {
+    const [pause, seen] = await Promise.all([this.quota.activePause(), this.quota.lastSeen()]);
+    if (!pause && !seen) return undefined;
+    return {
+      ...(pause ? { pausedUntil: iso(pause.until)!, ...(pause.reason ? { pauseReason: pause.reason } : {}) } : {}),
+      ...(seen?.remaining !== undefined ? { remaining: seen.remaining } : {}),
+      ...(seen?.limit !== undefined ? { limit: seen.limit } : {}),
+      ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
+      ...(seen ? { seenAt: iso(seen.at)! } : {}),
+    };
   }
 
   /** The API client bound to the stored login (created once per process). */
   async api(): Promise<ApiClient> {
     this.apiClient ??= (async () => {
       const record = this.envToken ? undefined : (await this.session.login()).record;
-      return this.makeApi(resolveServiceUrls(this.deps.env, record).apiUrl, (o) => this.session.accessToken(o));
+      const urls = record ? serviceUrlsForLogin(this.deps.env, record) : resolveServiceUrls(this.deps.env);
+      return this.makeApi(urls.apiUrl, (o) => this.session.accessToken(o));
     })();
     return this.apiClient;
   }
@@ -132,6 +172,8 @@ export class Core {
       apiUrl,
       accessToken,
       limiter: this.limiter,
+      quota: this.quota,
+      quotaPolicy: () => this.quotaScope.getStore() ?? this.deps.quotaPolicy,
       now: this.deps.now,
       ...(this.deps.log ? { log: this.deps.log } : {}),
       ...(this.deps.retry ? { retry: this.deps.retry } : {}),
@@ -223,14 +265,14 @@ export class Core {
     return exportLogin(this.transferDeps(), options);
   }
 
-  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean }): Promise<ImportResult> {
+  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean; plaintext: boolean }): Promise<ImportResult> {
     this.refuseWithEnvToken('import a login');
     const { importLogin } = await import('./auth/transfer.js');
     return importLogin(this.transferDeps(), text, options);
   }
 
   private transferDeps() {
-    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock };
+    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock, apiWithToken: (urls: ServiceUrls, token: string) => this.makeApi(urls.apiUrl, async () => token) };
   }
 
   /** Client credentials kept from an earlier login, so a new login needs no flags. */
@@ -323,7 +365,10 @@ export class Core {
       report.reason = 'the session has ended and there is no refresh token to renew it';
       report.hint = 'Run `confluence-adf auth login` to sign in again.';
     }
-    if (options.offline || !report.signedIn) return report;
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    // During a quota pause the check would only be refused without reaching Atlassian.
+    if (options.offline || !report.signedIn || quota?.pausedUntil) return report;
     try {
       await accessibleSites(await this.api());
       report.check = { performed: true, ok: true };
@@ -343,7 +388,9 @@ export class Core {
 
   private async envTokenStatus(offline: boolean): Promise<StatusReport> {
     const report: StatusReport = { profile: this.profile, signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
-    if (offline) return report;
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    if (offline || quota?.pausedUntil) return report;
     try {
       report.site = await this.site();
       report.check = { performed: true, ok: true };
@@ -371,8 +418,9 @@ export class Core {
     }
     let revoked: LogoutReport['revoked'] = 'skipped';
     const token = login?.secrets.refreshToken ?? login?.secrets.accessToken;
-    if (login && token) {
-      const urls = resolveServiceUrls(this.deps.env, login.record);
+    // Revocation goes only where the login was made and the configuration still points.
+    const urls = login && token ? tryServiceUrlsForLogin(this.deps.env, login.record) : undefined;
+    if (login && token && urls) {
       revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, token)) ? 'yes' : 'no';
     }
     const report = await this.store.remove();

@@ -137,7 +137,7 @@ describe('profiles', () => {
     try {
       const bundle = await p.cli(['auth', 'export', '--profile', 'dev', '--keep', '--plaintext']);
       assert.equal(bundle.code, 0, bundle.stderr);
-      const imported = await runCli(['auth', 'import', '--profile', 'dev-copy', '--offline'], { env: { ...p.base }, input: bundle.stdout });
+      const imported = await runCli(['auth', 'import', '--profile', 'dev-copy', '--offline', '--plaintext'], { env: { ...p.base }, input: bundle.stdout });
       assert.equal(imported.code, 0, imported.stderr);
       const status = JSON.parse((await p.cli(['auth', 'status', '--json', '--offline', '--profile', 'dev-copy'])).stdout);
       assert.equal(status.site.cloudId, 'c-dev');

@@ -33,7 +33,8 @@ export function register(server: McpServer, deps: ToolDeps): void {
         } else {
           text = `Not signed in: ${report.reason ?? 'no login'}.${nextStep(report.hint, 'NOT_SIGNED_IN')}`;
         }
-        return ok(report as unknown as Record<string, unknown>, `[profile ${report.profile.name}] ${text}`);
+        const pause = report.quota?.pausedUntil ? ` Atlassian's hourly quota is used up: requests are held until ${report.quota.pausedUntil}.` : '';
+        return ok(report as unknown as Record<string, unknown>, `[profile ${report.profile.name}] ${text}${pause}`);
       }),
   );
 }

@@ -102,7 +102,13 @@ export async function run(ctx: CommandContext, options: StatusOptions): Promise<
   const rt = report.refreshToken!;
   out(`  refresh token:  ${rt.present ? `issued ${when(rt.issuedAt)}; idle limit ${when(rt.idleExpiresAt)}; absolute limit ${when(rt.absoluteExpiresAt)}` : 'none'}`);
   out(`  storage:        ${report.storage.backend === 'keyring' ? 'OS keychain (key) + encrypted file' : 'encrypted file + key file'}: ${report.storage.tokenFile}`);
-  if (!report.check.performed) out(`  check:          ${options.offline ? 'skipped (--offline)' : 'not performed'}`);
+  const quota = report.quota;
+  if (quota?.pausedUntil) out(`  quota:          ${c.yellow('paused')} until ${when(quota.pausedUntil)}: Atlassian's hourly quota for this app is used up${quota.pauseReason ? ` (${quota.pauseReason})` : ''}; requests wait or fail until then`);
+  if (quota?.remaining !== undefined || quota?.nearLimit !== undefined) {
+    const left = quota.remaining !== undefined ? `${quota.remaining}${quota.limit !== undefined ? ` of ${quota.limit}` : ''} left` : 'remaining not stated';
+    out(`  quota seen:     ${left}${quota.nearLimit ? `, ${c.yellow('near the limit')}` : ''} (Atlassian, ${when(quota.seenAt)})`);
+  }
+  if (!report.check.performed) out(`  check:          ${options.offline ? 'skipped (--offline)' : quota?.pausedUntil ? 'skipped during the quota pause' : 'not performed'}`);
   else if (report.check.ok) out(`  check:          ${c.green('the token works')}`);
   else {
     out(`  check:          ${c.red('failed')}: ${report.check.message}`);
