@@ -243,3 +243,41 @@ describe('help: on stdout, exit 0, everywhere', () => {
     });
   }
 });
+
+describe('sentences read right', () => {
+  test('a refused refresh token: one full stop, not "(….)."', async () => {
+    const p = await twoLogins();
+    try {
+      emu.revokeAll();
+      const core = new Core({ env: p.env, homedir: p.home, now: Date.now, keyring: memoryKeyring(false) });
+      const login = (await core.store.read())!;
+      await core.store.write({ ...login, record: { ...login.record, accessTokenExpiresAt: Date.now() - 1000 } });
+      const r = await p.cli(['spaces', 'list']);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /session has ended/);
+      assert.doesNotMatch(r.stderr, /\.\)\.|\.\./);
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  test('a two-step login under --profile: the second step names the profile, and the result reads as one sentence', async () => {
+    const { home, cleanup } = await tempHome();
+    emu.autoConsent = true;
+    try {
+      const env = { CONFLUENCE_ADF_HOME: home, ...emu.env() };
+      const first = fakeIO({ env });
+      assert.equal(await run(['auth', 'login', '--no-browser', '--profile', 'prod'], first.io, fakeDeps(home)), 0);
+      assert.match(first.stderr.text, /confluence-adf auth login --callback-url '<the address>' --profile prod/);
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(first.stderr.text)![1]!;
+      const callback = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
+      const second = fakeIO({ env });
+      assert.equal(await run(['auth', 'login', '--callback-url', callback, '--profile', 'prod'], second.io, fakeDeps(home)), 0, second.stderr.text);
+      assert.match(second.stderr.text, /Signed in to \S+ \(https:\/\/[^)]+\) as Ada Lovelace <[^>]+>, profile "prod"\./);
+      assert.doesNotMatch(second.stderr.text, /as profile/);
+    } finally {
+      emu.autoConsent = false;
+      await cleanup();
+    }
+  });
+});

@@ -137,7 +137,8 @@ interface OAuthLikeError {
 export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string, redirectUri?: string): AppError {
   if (error instanceof AppError) return error;
   const e = (error ?? {}) as OAuthLikeError;
-  const description = e.error_description ? ` (${e.error_description})` : '';
+  // Atlassian's descriptions end with a full stop of their own; ours follows the parenthesis.
+  const description = e.error_description ? ` (${e.error_description.trim().replace(/\.+$/, '')})` : '';
   if (e.name === 'AuthorizationResponseError' || (e.error && e.status === undefined)) {
     if (e.error === 'access_denied') {
       return new AppError('CONSENT_DENIED', 'The sign-in was not approved in the browser.', {
