@@ -281,3 +281,23 @@ describe('sentences read right', () => {
     }
   });
 });
+
+describe('--verbose', () => {
+  test('logs the token endpoint too (method, URL, status), never a token or the secret', async () => {
+    const p = await twoLogins();
+    try {
+      const core = new Core({ env: p.env, homedir: p.home, now: Date.now, keyring: memoryKeyring(false) });
+      const login = (await core.store.read())!;
+      await core.store.write({ ...login, record: { ...login.record, accessTokenExpiresAt: Date.now() - 1000 } });
+      const r = await p.cli(['spaces', 'list', '--limit', '1', '--verbose']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
+      assert.match(r.stderr, /← 200 POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token \(\d+ ms\)/);
+      assert.match(r.stderr, /→ GET .*\/spaces/);
+      const after = (await core.store.read())!;
+      for (const secret of [login.secrets.refreshToken!, after.secrets.refreshToken!, after.secrets.accessToken!, login.secrets.clientSecret]) assert.ok(!r.stderr.includes(secret));
+    } finally {
+      await p.cleanup();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface LoginDeps {
   now: () => number;
   /** An API client that sends the given token (the new one is not stored yet). */
   apiWithToken: (accessToken: string) => Promise<ApiClient>;
+  /** --verbose lines for the token endpoint. */
+  log?: (line: string) => void;
 }
 
 export interface LoginResult {
@@ -112,7 +114,7 @@ export async function exchangeAndStore(
   query: URLSearchParams,
   chooseSite?: (sites: Site[]) => Promise<Site>,
 ): Promise<LoginResult> {
-  const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret }, prepared, query);
+  const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret, log: deps.log }, prepared, query);
   const api = await deps.apiWithToken(tokens.accessToken);
   const sites = await accessibleSites(api);
   if (sites.length === 0) {
