@@ -204,6 +204,18 @@ describe('auth login', () => {
     }
   });
 
+  test('a login that times out names the client ID as a possible cause', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const { io, stderr } = fakeIO({ env: { CONFLUENCE_ADF_HOME: home, ...emu.env(), CONFLUENCE_CLIENT_ID: 'not-the-real-id' } });
+      assert.equal(await run(['auth', 'login', '--callback-port', String(await freePort()), '--timeout', '1'], io, fakeDeps(home)), 1);
+      assert.match(stderr.text, /No answer came from the browser within 1 s/);
+      assert.match(stderr.text, /check that not-the-real-id is the Client ID under Settings of your app/);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('--storage keyring with no keychain fails before the browser opens', async () => {
     const { home, cleanup } = await tempHome();
     try {
