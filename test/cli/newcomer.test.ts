@@ -313,3 +313,21 @@ describe('--verbose', () => {
     }
   });
 });
+
+describe('the demo', () => {
+  test('piped, it writes no escape codes (nor does the CLI it runs)', { timeout: 120_000 }, async () => {
+    const demo = path.join(path.dirname(BIN), '..', 'dist', 'test', 'emulator', 'demo.js');
+    const result = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [demo], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\$ confluence-adf auth status/);
+    assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
+  });
+});
