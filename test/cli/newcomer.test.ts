@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, freePort, tempHome, type CliResult } from '../support/cli.js';
+import { BIN, freePort, runProcess, tempHome, type CliResult } from '../support/cli.js';
 import { seedLogin, signedInHome } from '../support/core.js';
 import { fakeDeps, fakeIO } from '../support/fake-io.js';
 import { memoryKeyring } from '../support/memory-keyring.js';
@@ -317,15 +317,7 @@ describe('--verbose', () => {
 describe('the demo', () => {
   test('piped, it writes no escape codes (nor does the CLI it runs)', { timeout: 120_000 }, async () => {
     const demo = path.join(path.dirname(BIN), '..', 'dist', 'test', 'emulator', 'demo.js');
-    const result = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [demo], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const result = await runProcess(process.execPath, [demo], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeoutMs: 110_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /\$ confluence-adf auth status/);
     assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
