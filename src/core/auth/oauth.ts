@@ -1,4 +1,5 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { redactUrl } from '../confluence/http.js';
 
 type Oidc = typeof import('openid-client');
 let oidcModule: Promise<Oidc> | undefined;
@@ -9,6 +10,8 @@ export interface OAuthClient {
   authUrl: string;
   clientId: string;
   clientSecret: string;
+  /** --verbose: one line per token-endpoint request and response (method, URL, status; never a body). */
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface TokenSet {
@@ -43,6 +46,17 @@ async function configuration(client: OAuthClient) {
   config.timeout = REQUEST_TIMEOUT_S;
   // Plain http only ever reaches here for loopback URLs (config.checkServiceUrl refused the rest).
   if (client.authUrl.startsWith('http://')) oidc.allowInsecureRequests(config);
+  const log = client.log;
+  if (log) {
+    // The same lines the API client logs; bodies (codes, tokens, the secret) are never shown.
+    config[oidc.customFetch] = async (url, options) => {
+      const started = Date.now();
+      log(`→ ${options.method} ${redactUrl(url)}`);
+      const response = await fetch(url, options as RequestInit);
+      log(`← ${response.status} ${options.method} ${redactUrl(url)} (${Date.now() - started} ms)`);
+      return response;
+    };
+  }
   return { oidc, config };
 }
 
@@ -137,7 +151,8 @@ interface OAuthLikeError {
 export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string, redirectUri?: string): AppError {
   if (error instanceof AppError) return error;
   const e = (error ?? {}) as OAuthLikeError;
-  const description = e.error_description ? ` (${e.error_description})` : '';
+  // Atlassian's descriptions end with a full stop of their own; ours follows the parenthesis.
+  const description = e.error_description ? ` (${e.error_description.trim().replace(/\.+$/, '')})` : '';
   if (e.name === 'AuthorizationResponseError' || (e.error && e.status === undefined)) {
     if (e.error === 'access_denied') {
       return new AppError('CONSENT_DENIED', 'The sign-in was not approved in the browser.', {

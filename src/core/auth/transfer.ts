@@ -15,6 +15,8 @@ export interface TransferDeps {
   withRefreshLock: RefreshLock;
   /** An API client at `urls.apiUrl` that presents `token`: asks Atlassian whose login a bundle is. */
   apiWithToken: (urls: ServiceUrls, token: string) => Promise<ApiClient>;
+  /** --verbose lines for the token endpoint. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -74,7 +76,7 @@ export async function importLogin(
     if (!options.offline) {
       let tokens;
       try {
-        tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: bundled.record.clientId, clientSecret: bundled.secrets.clientSecret }, bundled.secrets.refreshToken!);
+        tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: bundled.record.clientId, clientSecret: bundled.secrets.clientSecret, log: deps.log }, bundled.secrets.refreshToken!);
       } catch (error) {
         if (error instanceof AppError && error.code === 'SESSION_EXPIRED') {
           throw new AppError('SESSION_EXPIRED', `The login in this bundle has ended: ${error.message} Nothing was stored.`, {
