@@ -1,4 +1,5 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { printable } from '../text.js';
 
 type Oidc = typeof import('openid-client');
 let oidcModule: Promise<Oidc> | undefined;
@@ -136,8 +137,10 @@ interface OAuthLikeError {
 /** Turns openid-client's errors into AppErrors that name the fix. Never includes a token. */
 export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string): AppError {
   if (error instanceof AppError) return error;
-  const e = (error ?? {}) as OAuthLikeError;
-  const description = e.error_description ? ` (${e.error_description})` : '';
+  const raw = (error ?? {}) as OAuthLikeError;
+  // Both come from the token endpoint and end up on a terminal.
+  const e: OAuthLikeError = { name: raw.name, code: raw.code, status: raw.status, cause: raw.cause, message: raw.message, ...(typeof raw.error === 'string' ? { error: printable(raw.error) } : {}) };
+  const description = typeof raw.error_description === 'string' && raw.error_description ? ` (${printable(raw.error_description)})` : '';
   if (e.name === 'AuthorizationResponseError' || (e.error && e.status === undefined)) {
     if (e.error === 'access_denied') {
       return new AppError('CONSENT_DENIED', 'The sign-in was not approved in the browser.', {
@@ -195,7 +198,7 @@ export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', aut
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'TypeError' || e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'OAUTH_PARSE_ERROR') {
     return unreachable(authUrl, e.name === 'TimeoutError' ? 'did not answer in time' : 'could not be reached', error);
   }
-  return new AppError('INTERNAL', `Sign-in failed unexpectedly: ${e.message ?? String(error)}`, { cause: error });
+  return new AppError('INTERNAL', `Sign-in failed unexpectedly: ${printable(e.message ?? String(error))}`, { cause: error });
 }
 
 function unreachable(authUrl: string, what: string, cause: unknown): AppError {
