@@ -27,6 +27,7 @@ export interface PreparedAuthorization {
 }
 
 const REQUEST_TIMEOUT_S = 30;
+const MAX_EXPIRES_IN_S = 24 * 3600;
 
 /** Atlassian publishes no usable discovery for 3LO apps, so the endpoints are spelled out. */
 async function configuration(client: OAuthClient) {
@@ -119,7 +120,9 @@ function toTokenSet(response: { access_token: string; refresh_token?: string; ex
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
-    expiresInSeconds: typeof response.expires_in === 'number' && response.expires_in > 0 ? response.expires_in : 3600,
+    // Atlassian says 3600. Anything past a day is not believed (a huge value once crashed `auth status`):
+    // refreshing early costs one request, trusting a wrong expiry costs failed calls.
+    expiresInSeconds: typeof response.expires_in === 'number' && response.expires_in > 0 ? Math.min(response.expires_in, MAX_EXPIRES_IN_S) : 3600,
     scopes: (response.scope ?? '').split(' ').filter(Boolean),
   };
 }
