@@ -19,6 +19,10 @@ export interface Paths {
   pendingFile: string;
   /** The file proper-lockfile guards while a process refreshes. */
   refreshLockTarget: string;
+  /** Atlassian's quota pause for this profile: every process holds its requests until it ends. */
+  quotaPauseFile: string;
+  /** What the last response said about the remaining quota (X-RateLimit-Remaining / NearLimit). */
+  quotaSeenFile: string;
 }
 
 /** Where a profile keeps its files (the default profile: $CONFLUENCE_ADF_HOME itself). */
@@ -32,6 +36,8 @@ export function resolvePaths(env: Env, homedir: string, profile: string = DEFAUL
     keyFile: path.join(home, 'oauth-tokens.key'),
     pendingFile: path.join(home, 'pending-login.json'),
     refreshLockTarget: path.join(home, 'refresh'),
+    quotaPauseFile: path.join(home, 'quota-pause.json'),
+    quotaSeenFile: path.join(home, 'quota-seen.json'),
   };
 }
 

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'MISSING_SCOPE'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  | 'QUOTA_EXCEEDED'
   | 'NETWORK'
   | 'SERVER_ERROR'
   | 'BAD_RESPONSE'

@@ -14,6 +14,10 @@ import { runCli, tempHome } from '../support/cli.js';
 import { signedInHome } from '../support/core.js';
 import { createApiClient } from '../../src/core/confluence/http.js';
 import { RateLimiter } from '../../src/core/confluence/rate-limit.js';
+import { QuotaState } from '../../src/core/confluence/quota.js';
+import os from 'node:os';
+
+const quotaDir = await fs.mkdtemp(path.join(os.tmpdir(), 'confluence-adf-quota-'));
 import { AppError } from '../../src/core/errors.js';
 
 const emu = new AtlassianEmulator();
@@ -69,6 +73,7 @@ describe('where the secrets go', () => {
           accessToken: async () => 'at-REDIRECT-CANARY',
           limiter: new RateLimiter({ perSecond: 100, burst: 100 }),
           retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxTotalWaitMs: 1 },
+          quota: new QuotaState({ pause: path.join(quotaDir, 'quota-pause.json'), seen: path.join(quotaDir, 'quota-seen.json') }, { now: Date.now }),
         });
         await assert.rejects(client.getJson('wiki/api/v2/spaces'), (e: AppError) => e.code === 'BAD_RESPONSE' && /redirected to .*the access token goes only to http:\/\/127\.0\.0\.1:\d+/.test(e.message));
         assert.equal(api.seen.length, 1);

@@ -339,6 +339,14 @@ export class TokenStore {
     this.deps.onNotice?.(`The damaged token file was kept as ${aside}.`);
   }
 
+  /**
+   * Fails now when --storage keyring cannot be honoured. A login calls it before the browser opens:
+   * finding out at the first write would come after the user approved, with the code already spent.
+   */
+  async checkStorage(): Promise<void> {
+    if (this.deps.storage === 'keyring') await this.chooseKeyLocation(undefined);
+  }
+
   private async chooseKeyLocation(current: KeyLocation | undefined): Promise<KeyLocation> {
     const { storage, keyring } = this.deps;
     if (storage === 'file') return 'file';
