@@ -1,5 +1,6 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
 
@@ -223,7 +224,8 @@ function v2Detail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   if (!first) return undefined;
-  return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  const detail = [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  return detail === undefined ? undefined : printable(String(detail));
 }
 
 /** Maps got's errors to AppErrors a person can act on. */
