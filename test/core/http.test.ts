@@ -2,7 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { retryDelayMs, parseRetryAfter, DEFAULT_RETRY } from '../../src/core/confluence/http.js';
 import { RateLimiter } from '../../src/core/confluence/rate-limit.js';
-import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { AtlassianEmulator, DEFAULT_APP, quotaFault } from '../emulator/server.js';
 import { coreFor, seedLogin } from '../support/core.js';
 import { tempHome } from '../support/cli.js';
 import { AppError } from '../../src/core/errors.js';
@@ -154,6 +155,28 @@ describe('API client against the emulator', () => {
       );
     } finally {
       await exchangeEmu.stop();
+    }
+  });
+
+  test('a damaged quota-pause file is reported once, ignored, and kept aside when the next pause is recorded', async () => {
+    const { home: h, cleanup: c } = await tempHome();
+    try {
+      const notices: string[] = [];
+      const damaged = coreFor(h, emu, { retry: fast, notices });
+      await seedLogin(damaged, emu, Date.now());
+      await writeFile(damaged.paths.quotaPauseFile, '{"until": 17');
+      assert.equal((await damaged.spacesPage(site, { limit: 2 })).results.length, 2, 'the request still goes out');
+      await damaged.spacesPage(site, { limit: 2 });
+      assert.equal(notices.filter((n) => n.includes('quota-pause.json is damaged')).length, 1, notices.join('\n'));
+      emu.inject(quotaFault(Date.now(), { path: '/ex/confluence' }));
+      await assert.rejects(damaged.spacesPage(site, {}), (e: AppError) => e.code === 'QUOTA_EXCEEDED');
+      const kept = (await readdir(h)).filter((f) => f.startsWith('quota-pause.json.corrupt-'));
+      assert.equal(kept.length, 1);
+      assert.equal(await readFile(`${h}/${kept[0]}`, 'utf8'), '{"until": 17');
+      assert.ok((await damaged.quota.activePause())!.until > Date.now());
+    } finally {
+      emu.clearFaults();
+      await c();
     }
   });
 

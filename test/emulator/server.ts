@@ -570,7 +570,8 @@ export class AtlassianEmulator {
     const app = this.apps.get(q.get('client_id') ?? '');
     if (!app) return void send(...this.errorPage(400, 'Invalid client', 'The client_id does not match any app.'));
     const redirectUri = q.get('redirect_uri') ?? '';
-    // Atlassian never redirects to an unregistered URL: it shows its own error page.
+    // Atlassian never redirects to an unregistered URL: it shows its own error page. [invented] The
+    // page's wording (here and below): the product never reads these pages.
     if (redirectUri !== app.callbackUrl) {
       return void send(...this.errorPage(400, 'redirect_uri mismatch', `The redirect_uri ${redirectUri} does not match the callback URL of the app.`));
     }

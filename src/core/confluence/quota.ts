@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
@@ -155,7 +155,7 @@ export function quotaError(pause: QuotaPause, now: number): AppError {
  */
 export class QuotaState {
   private lastSeenWrite: { at: number; key: string } | undefined;
-  private warnedCorrupt = false;
+  private readonly corruptSeen = new Set<string>();
 
   constructor(
     private readonly files: { pause: string; seen: string },
@@ -169,10 +169,18 @@ export class QuotaState {
     return pause;
   }
 
-  /** Records a pause unless a later one is already recorded (another process may have seen a longer wait). */
+  /**
+   * Records a pause unless a later one is already recorded (another process may have seen a longer
+   * wait). A damaged file is kept beside the new one as quota-pause.json.corrupt-<time>.
+   */
   async recordPause(pause: QuotaPause): Promise<void> {
     const current = await this.activePause();
     if (current && current.until >= pause.until) return;
+    if (this.corruptSeen.has(this.files.pause)) {
+      const aside = `${this.files.pause}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
+      await rename(this.files.pause, aside).catch(() => undefined);
+      this.corruptSeen.delete(this.files.pause);
+    }
     await writeFileAtomic(this.files.pause, JSON.stringify(pause) + '\n');
   }
 
@@ -205,10 +213,12 @@ export class QuotaState {
       return undefined;
     }
     try {
-      return JSON.parse(text) as T;
+      const parsed = JSON.parse(text) as T;
+      this.corruptSeen.delete(file);
+      return parsed;
     } catch {
-      if (!this.warnedCorrupt) this.deps.onNotice?.(`${file} is not readable JSON; it was left as it is and ignored.`);
-      this.warnedCorrupt = true;
+      if (!this.corruptSeen.has(file)) this.deps.onNotice?.(`${file} is damaged (not JSON): it is ignored and kept for inspection.`);
+      this.corruptSeen.add(file);
       return undefined;
     }
   }
