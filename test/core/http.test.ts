@@ -39,6 +39,8 @@ describe('rate-limit headers, as Atlassian sends them', () => {
     const facts = rateLimitFacts({ 'retry-after': '1847', 'x-ratelimit-reset': '2025-10-08T15:00:00Z', 'ratelimit-reason': 'confluence-quota-global-based' }, now);
     assert.equal(facts.quotaReason, true);
     assert.equal(pauseFor429(facts, now, maxRetryWait)?.until, now + 1847_000);
+    const roundedDown = rateLimitFacts({ 'retry-after': '1845', 'x-ratelimit-reset': '2025-10-08T15:00:00Z', 'ratelimit-reason': 'confluence-quota-global-based' }, now + 1500);
+    assert.equal(pauseFor429(roundedDown, now + 1500, maxRetryWait)?.until, Date.UTC(2025, 9, 8, 15), 'the reset, not a second before it');
   });
   test('without Retry-After: the structured RateLimit t=, then RateLimit-Policy t=, then Beta-Retry-After, then the reset', () => {
     assert.equal(rateLimitFacts({ ratelimit: '"global-app-quota";r=0;t=50' }, now).waitMs, 50_000);

@@ -120,7 +120,9 @@ export function pauseFor429(facts: RateLimitFacts, now: number, maxRetryWaitMs: 
   const long = facts.waitMs !== undefined && facts.waitMs > maxRetryWaitMs;
   if (!facts.quotaReason && !long) return undefined;
   // An hourly quota with no stated wait resets at the top of the hour; never pause for less than a second.
-  const until = Math.max(now + 1000, facts.waitMs !== undefined ? now + facts.waitMs : (facts.resetAt ?? nextUtcHour(now)));
+  let until = Math.max(now + 1000, facts.waitMs !== undefined ? now + facts.waitMs : (facts.resetAt ?? nextUtcHour(now)));
+  // Retry-After counts whole seconds down to the reset: when X-RateLimit-Reset is just after, it is the reset.
+  if (facts.resetAt !== undefined && facts.resetAt > until && facts.resetAt - until < 120_000) until = facts.resetAt;
   return { until, ...(facts.reason ? { reason: facts.reason } : {}), quota: facts.quotaReason, recordedAt: now };
 }
 
