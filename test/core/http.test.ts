@@ -72,6 +72,25 @@ describe('rate-limit headers, as Atlassian sends them', () => {
 });
 
 describe('rate limiter', () => {
+  test('after a full burst, the refill is counted from the first answer, not the first send', async () => {
+    // The API starts its clock when our first request reaches it: a slow first request (connecting,
+    // TLS) would otherwise let the request after the burst arrive before the API has a token for it.
+    let t = 0;
+    const limiter = new RateLimiter({ perSecond: 10, burst: 3, now: () => t, sleep: async (ms) => void (t += ms) });
+    await limiter.take();
+    t = 80; // the first answer arrives 80 ms after the first send
+    limiter.firstAnswered();
+    await limiter.take();
+    await limiter.take();
+    assert.ok(t <= 81, `the rest of the burst goes at once (${t} ms)`);
+    await limiter.take();
+    assert.ok(t >= 180, `the fourth request waits for a token counted from the first answer (sent at ${t} ms, not 100)`);
+    limiter.firstAnswered(); // only the first answer counts
+    await limiter.take();
+    assert.ok(t >= 280 && t <= 290, `then the steady rate (${t} ms)`);
+  });
+
+
   test('bursts to the bucket size, then holds the steady rate', async () => {
     let t = 0;
     const limiter = new RateLimiter({ perSecond: 10, burst: 100, now: () => t, sleep: async (ms) => void (t += ms) });

@@ -159,6 +159,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;
+          deps.limiter.firstAnswered();
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           const facts = rateLimitFacts(response.headers, now());
           await deps.quota.recordSeen(facts).catch(() => undefined);
