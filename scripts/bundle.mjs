@@ -27,12 +27,13 @@ const lazyChildProcessForCommander = {
 
 /**
  * The ADF schema validators (scripts/build-adf-validator.mjs) are a megabyte of generated code: they
- * stay their own files, required from the bundle the first time a command validates.
+ * stay their own files, copied beside the bundle and required from it the first time a command validates.
  */
+const ADF_VALIDATORS = ['schema-verdict.cjs', 'schema-nodes.cjs'];
 const adfValidatorOutside = {
   name: 'adf-validator-outside',
   setup(b) {
-    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `../src/core/adf/${args.path.split('/').pop()}`, external: true }));
+    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `./${args.path.split('/').pop()}`, external: true }));
   },
 };
 
@@ -45,10 +46,13 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod', 'jsonc-parser'], // jsonc-parser: its UMD main requires files esbuild cannot follow
+  external: ['@napi-rs/keyring', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
+  // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
   plugins: [lazyChildProcessForCommander, adfValidatorOutside],
   logLevel: 'warning',
 });
+for (const file of ADF_VALIDATORS) fs.copyFileSync(`dist/src/core/adf/${file}`, `dist/bundle/${file}`);
