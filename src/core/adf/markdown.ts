@@ -8,7 +8,12 @@ import type { Root, RootContent } from 'mdast';
 
 /** The dialect: CommonMark + GFM + generic directives, the same extensions both ways. */
 const parseExtensions = [gfm(), directive()];
-const parseMdastExtensions = [gfmFromMarkdown(), directiveFromMarkdown()];
+/**
+ * Without the tree transform that finds bare addresses in text after parsing: it ignores escapes, so a
+ * plain "alice@example.com" written as `alice\@example.com` would come back linked. The tokenizer
+ * still links bare addresses people write unescaped.
+ */
+const parseMdastExtensions = [...gfmFromMarkdown().map(({ transforms: _transforms, ...extension }) => extension), directiveFromMarkdown()];
 const stringifyExtensions = [gfmToMarkdown({ tablePipeAlign: false }), directiveToMarkdown()];
 
 export function parseMarkdown(markdown: string): Root {
