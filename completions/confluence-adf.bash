@@ -2,7 +2,7 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
+    '') echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
     'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help' ;;
     'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --help' ;;
     'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --help' ;;
@@ -14,6 +14,9 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help' ;;
+    'adf') echo 'to-markdown from-markdown --verbose --debug --no-color --storage --profile --help' ;;
+    'adf to-markdown') echo '--verbose --debug --no-color --storage --profile --help' ;;
+    'adf from-markdown') echo '--base --verbose --debug --no-color --storage --profile --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --help' ;;
   esac
@@ -36,6 +39,9 @@ _confluence_adf_values() {
     'spaces list|--status') echo 'current archived' ;;
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
+    'adf|--storage') echo 'keyring file' ;;
+    'adf to-markdown|--storage') echo 'keyring file' ;;
+    'adf from-markdown|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -52,6 +58,9 @@ _confluence_adf_values() {
     'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf to-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf from-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;

@@ -3,7 +3,7 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help'
+            echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --help'
         case 'auth'
             echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help'
         case 'auth login'
@@ -26,6 +26,12 @@ function __confluence_adf_words
             echo 'list --verbose --debug --no-color --storage --profile --help'
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help'
+        case 'adf'
+            echo 'to-markdown from-markdown --verbose --debug --no-color --storage --profile --help'
+        case 'adf to-markdown'
+            echo '--verbose --debug --no-color --storage --profile --help'
+        case 'adf from-markdown'
+            echo '--base --verbose --debug --no-color --storage --profile --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help'
         case 'completion'
@@ -65,6 +71,12 @@ function __confluence_adf_values
             echo 'id -id key -key name -name'
         case 'spaces list|--storage'
             echo 'keyring file'
+        case 'adf|--storage'
+            echo 'keyring file'
+        case 'adf to-markdown|--storage'
+            echo 'keyring file'
+        case 'adf from-markdown|--storage'
+            echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
         case 'completion|--storage'
@@ -96,6 +108,12 @@ function __confluence_adf_values
         case 'spaces list|--site'
             confluence-adf __complete sites 2>/dev/null
         case 'spaces list|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf to-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf from-markdown|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null

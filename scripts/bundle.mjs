@@ -25,6 +25,18 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * The ADF converter (remark's parser and serializer, half the size of everything else) lives in its own
+ * bundle, dist/bundle/adf.cjs, required by the `adf` and page commands that convert: other commands do
+ * not read it at start-up.
+ */
+const adfFromItsBundle = {
+  name: 'adf-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /core\/adf\/index\.js$/ }, () => ({ path: './adf.cjs', external: true }));
+  },
+};
+
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -38,6 +50,15 @@ await build({
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, adfFromItsBundle],
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['dist/src/core/adf/index.js'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/adf.cjs',
   logLevel: 'warning',
 });
