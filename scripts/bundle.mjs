@@ -37,6 +37,18 @@ const adfValidatorOutside = {
   },
 };
 
+/**
+ * The ADF converter (remark's parser and serializer, half the size of everything else) lives in its own
+ * bundle, dist/bundle/adf.cjs, required by the `adf` and page commands that convert: other commands do
+ * not read it at start-up.
+ */
+const adfFromItsBundle = {
+  name: 'adf-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /core\/adf\/index\.js$/ }, () => ({ path: './adf.cjs', external: true }));
+  },
+};
+
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -52,7 +64,19 @@ await build({
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander, adfValidatorOutside],
+  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle],
+  logLevel: 'warning',
+});
+await build({
+  entryPoints: ['dist/src/core/adf/index.js'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/adf.cjs',
+  // Should the converter validate, the schema files stay outside this bundle too.
+  logOverride: { 'empty-import-meta': 'silent' },
+  plugins: [adfValidatorOutside],
   logLevel: 'warning',
 });
 for (const file of ADF_VALIDATORS) fs.copyFileSync(`dist/src/core/adf/${file}`, `dist/bundle/${file}`);

@@ -47,7 +47,7 @@ describe('confluence-adf adf validate', () => {
   test('not JSON: exit 1 naming line and column', async () => {
     const r = await runCli(['adf', 'validate'], { env: env(), input: '{"type": "doc",\n  "version": 1,\n  "content": [}\n' });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /<stdin>:3:15: not valid JSON/);
+    assert.match(r.stderr, /standard input is not JSON at line 3, column 15: /);
   });
 
   test('JSON that is no document: exit 1 saying what was expected', async () => {

@@ -64,6 +64,7 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'completions/_confluence-adf',
       'completions/confluence-adf.bash',
       'completions/confluence-adf.fish',
+      'dist/bundle/adf.cjs',
       'dist/bundle/cli.cjs',
       'dist/bundle/help.json',
       'dist/bundle/schema-nodes.cjs',
