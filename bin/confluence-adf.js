@@ -29,4 +29,4 @@ const fast = (() => {
 })();
 
 if (fast !== undefined) process.stdout.write(fast);
-else require('../dist/bundle/cli.cjs').main();
+else require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).main();
