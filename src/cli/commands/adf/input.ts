@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { text as readText } from 'node:stream/consumers';
 import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
+import { parse, type ParseError } from 'jsonc-parser';
 import { AppError, isAppError } from '../../../core/errors.js';
 import type { AdfDoc } from '../../../core/adf/types.js';
 
@@ -19,29 +20,18 @@ export async function readInput(ctx: CommandContext, source: string | undefined,
 }
 
 /**
- * Where V8's JSON.parse stopped: "at position N", or else the quoted context it ends its message with
- * ('Unexpected token '}', ..."ontent": [}" is not valid JSON'), whose last character is the culprit.
+ * Parses JSON, naming the place of a mistake (line and column). JSON.parse gives no place for most
+ * mistakes; a strict jsonc-parser pass over the broken text finds it.
  */
-function jsonErrorOffset(text: string, message: string): number | undefined {
-  const at = /position (\d+)/.exec(message);
-  if (at) return Number(at[1]);
-  const context = /"(?:\.\.\.)?(.*?)(?:\.\.\.)?" is not valid JSON$/s.exec(message)?.[1];
-  if (context) {
-    const found = text.indexOf(context);
-    if (found !== -1) return found + context.length - 1;
-  }
-  if (/Unexpected end of JSON input/.test(message)) return text.length;
-  return undefined;
-}
-
-/** Parses an ADF document, naming the place of a JSON mistake (line and column) or what makes it no document. */
-export function parseAdf(text: string, name: string): AdfDoc {
-  let value: unknown;
+export function parseJson(text: string, name: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const offset = jsonErrorOffset(text, message);
+    const found: ParseError[] = [];
+    parse(text, found, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    const position = /position (\d+)/.exec(message)?.[1];
+    const offset = found[0]?.offset ?? (position === undefined ? undefined : Number(position));
     let place = '';
     if (offset !== undefined) {
       const before = text.slice(0, offset);
@@ -53,6 +43,11 @@ export function parseAdf(text: string, name: string): AdfDoc {
       details: { source: name },
     });
   }
+}
+
+/** Parses an ADF document, naming the place of a JSON mistake (line and column) or what makes it no document. */
+export function parseAdf(text: string, name: string): AdfDoc {
+  const value = parseJson(text, name);
   const problem =
     typeof value !== 'object' || value === null || Array.isArray(value)
       ? `the top level is ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object`
