@@ -31,6 +31,10 @@ export type ErrorCode =
   | 'ACCOUNT_CONFLICT'
   | 'ENV_TOKEN_ACTIVE'
   | 'CANCELLED'
+  | 'ADF_INVALID'
+  | 'ADF_MARKDOWN_INVALID'
+  | 'SECTION_NOT_FOUND'
+  | 'SECTION_AMBIGUOUS'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
