@@ -2,7 +2,7 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
+    '') echo 'auth spaces pages serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
     'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help' ;;
     'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --help' ;;
     'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --help' ;;
@@ -14,6 +14,10 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help' ;;
+    'pages') echo 'get search children --verbose --debug --no-color --storage --profile --help' ;;
+    'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --help' ;;
+    'pages search') echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --help' ;;
+    'pages children') echo '--depth --json --site --verbose --debug --no-color --storage --profile --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --help' ;;
   esac
@@ -36,6 +40,11 @@ _confluence_adf_values() {
     'spaces list|--status') echo 'current archived' ;;
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
+    'pages|--storage') echo 'keyring file' ;;
+    'pages get|--format') echo 'markdown adf' ;;
+    'pages get|--storage') echo 'keyring file' ;;
+    'pages search|--storage') echo 'keyring file' ;;
+    'pages children|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -52,6 +61,13 @@ _confluence_adf_values() {
     'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages get|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages get|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages search|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages search|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages children|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages children|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;

@@ -3,7 +3,7 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help'
+            echo 'auth spaces pages serve completion --version --verbose --debug --no-color --storage --profile --help'
         case 'auth'
             echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help'
         case 'auth login'
@@ -26,6 +26,14 @@ function __confluence_adf_words
             echo 'list --verbose --debug --no-color --storage --profile --help'
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help'
+        case 'pages'
+            echo 'get search children --verbose --debug --no-color --storage --profile --help'
+        case 'pages get'
+            echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --help'
+        case 'pages search'
+            echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --help'
+        case 'pages children'
+            echo '--depth --json --site --verbose --debug --no-color --storage --profile --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help'
         case 'completion'
@@ -65,6 +73,16 @@ function __confluence_adf_values
             echo 'id -id key -key name -name'
         case 'spaces list|--storage'
             echo 'keyring file'
+        case 'pages|--storage'
+            echo 'keyring file'
+        case 'pages get|--format'
+            echo 'markdown adf'
+        case 'pages get|--storage'
+            echo 'keyring file'
+        case 'pages search|--storage'
+            echo 'keyring file'
+        case 'pages children|--storage'
+            echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
         case 'completion|--storage'
@@ -96,6 +114,20 @@ function __confluence_adf_values
         case 'spaces list|--site'
             confluence-adf __complete sites 2>/dev/null
         case 'spaces list|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages get|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages get|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages search|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages search|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages children|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages children|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null
