@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
-import { AppError, LOGIN_NEEDED_CODES } from '../core/errors.js';
+import { AppError, LOGIN_NEEDED_CODES, type ErrorCode } from '../core/errors.js';
 import type { Core } from '../core/core.js';
 import type { LoginResult, PendingLogin } from '../core/auth/login.js';
 
@@ -36,4 +36,12 @@ export async function guarded(deps: ToolDeps, name: string, handler: () => Promi
     deps.log(`${name} failed: ${error instanceof AppError ? error.code : (error as Error)?.name}`);
     return failure(error);
   }
+}
+
+/** The same error with its next step in tool terms: the core's hints name CLI flags. */
+export function inToolTerms(error: unknown, hints: Partial<Record<ErrorCode, string | ((e: AppError) => string)>>): unknown {
+  if (!(error instanceof AppError)) return error;
+  const hint = hints[error.code];
+  if (hint === undefined) return error;
+  return new AppError(error.code, error.message, { hint: typeof hint === 'string' ? hint : hint(error), cause: error, ...(error.details ? { details: error.details } : {}) });
 }
