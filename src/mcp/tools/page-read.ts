@@ -6,10 +6,10 @@ import { textWindow } from '../../core/adf/window.js';
 import { pageReadSchema } from '../schemas.js';
 import { guarded, inToolTerms, ok, type ToolDeps } from '../context.js';
 
-/** The body's share of a default answer; the outline and the metadata take the rest of about 20,000. */
-export const DEFAULT_MAX_CHARS = 15_000;
+/** What a default answer stays under, in characters: outline, metadata and the body's part together. */
+export const ANSWER_BUDGET = 20_000;
 /** Outline entries an answer carries at most; a page with more lists the first ones. */
-const OUTLINE_LIMIT = 120;
+const OUTLINE_LIMIT = 100;
 
 export function register(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
@@ -27,7 +27,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         format: z.enum(['markdown', 'adf']).optional().describe('markdown (default) or adf (the stored JSON document).'),
         section: z.string().optional().describe('A heading of the page (from outline): only its section is returned.'),
         offset: z.number().int().min(0).optional().describe('Where to start, in characters: the nextOffset of a previous call.'),
-        maxChars: z.number().int().min(500).max(200_000).optional().describe(`At most this many characters of the body (default ${DEFAULT_MAX_CHARS}).`),
+        maxChars: z.number().int().min(500).max(200_000).optional().describe('At most this many characters of the body (default: what fits in about 20,000 with the outline).'),
         version: z.number().int().min(1).optional().describe('An older version number (default: the current one).'),
         site: z.string().optional().describe('Site URL, name or cloudId when page is an id (default: the site chosen at sign-in).'),
       }),
@@ -50,8 +50,10 @@ export function register(server: McpServer, deps: ToolDeps): void {
           const format = args.format ?? 'markdown';
           const whole = format === 'adf' ? JSON.stringify(part) : stripControl(toMarkdown(part));
           const offset = args.offset ?? 0;
-          const window = textWindow(whole, offset, args.maxChars ?? DEFAULT_MAX_CHARS);
           const fullOutline = outline(doc).map((h) => ({ ...h, text: oneLine(h.text) }));
+          // The outline travels in every answer (twice: as data and as text): the body gets what is left.
+          const outlineChars = JSON.stringify(fullOutline.slice(0, OUTLINE_LIMIT)).length;
+          const window = textWindow(whole, offset, args.maxChars ?? Math.max(4_000, ANSWER_BUDGET - 2_000 - outlineChars));
           const facts = {
             id: page.id,
             title: oneLine(page.title),
