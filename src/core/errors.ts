@@ -18,13 +18,17 @@ export type ErrorCode =
   | 'MISSING_SCOPE'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  | 'QUOTA_EXCEEDED'
   | 'NETWORK'
   | 'SERVER_ERROR'
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
+  | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
   | 'INSECURE_URL'
+  | 'SERVICE_MISMATCH'
   | 'MISSING_CLIENT_CREDENTIALS'
   | 'NO_PENDING_LOGIN'
   | 'BUNDLE_INVALID'
@@ -35,6 +39,7 @@ export type ErrorCode =
   | 'ADF_MARKDOWN_INVALID'
   | 'SECTION_NOT_FOUND'
   | 'SECTION_AMBIGUOUS'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

@@ -4,7 +4,7 @@ import { oneLine, stripControl } from '../../core/text.js';
 import type { AdfDoc } from '../../core/adf/types.js';
 import { textWindow } from '../../core/adf/window.js';
 import { pageReadSchema } from '../schemas.js';
-import { guarded, inToolTerms, ok, type ToolDeps } from '../context.js';
+import { guarded, inToolTerms, ok, quotaPolicyFor, waitForQuotaArg, type ToolDeps } from '../context.js';
 
 /** What a default answer stays under, in characters: outline, metadata and the body's part together. */
 export const ANSWER_BUDGET = 20_000;
@@ -29,15 +29,17 @@ export function register(server: McpServer, deps: ToolDeps): void {
         offset: z.number().int().min(0).optional().describe('Where to start, in characters: the nextOffset of a previous call.'),
         maxChars: z.number().int().min(500).max(200_000).optional().describe('At most this many characters of the body (default: what fits in about 20,000 with the outline).'),
         version: z.number().int().min(1).optional().describe('An older version number (default: the current one).'),
+        waitForQuota: waitForQuotaArg,
         site: z.string().optional().describe('Site URL, name or cloudId when page is an id (default: the site chosen at sign-in).'),
       }),
       outputSchema: pageReadSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async (args) =>
+    async (args, ctx) =>
       guarded(deps, 'page_read', async () => {
+        const core = await deps.core();
         try {
-          const core = await deps.core();
+          return await core.withQuotaPolicy(quotaPolicyFor(args.waitForQuota, ctx), async () => {
           const target = await core.pages.resolve(args.page, args.site);
           const page = await core.pages.get(target, args.version === undefined ? {} : { version: args.version });
           const { outline, findSection, toMarkdown } = await import('../../core/adf/index.js');
@@ -78,6 +80,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
           const header = `# ${facts.title}\npage ${page.id}, version ${facts.version ?? '?'}, space ${facts.space ?? '?'}, ${facts.url ?? ''}\n` +
             (args.section === undefined && window.truncated && headings ? `Outline:\n${headings}${facts.outlineTruncated ? '\n- …' : ''}\n` : '');
           return ok(facts, `${header}\n${window.text}${readOn}`);
+          });
         } catch (error) {
           throw inToolTerms(error, {
             USAGE: 'Pass page as the number in the page URL (/pages/123/) or the URL itself.',

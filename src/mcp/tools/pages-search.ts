@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { buildCql } from '../../core/confluence/search.js';
 import { oneLine } from '../../core/text.js';
 import { pagesSearchSchema } from '../schemas.js';
-import { guarded, inToolTerms, ok, type ToolDeps } from '../context.js';
+import { guarded, inToolTerms, ok, quotaPolicyFor, waitForQuotaArg, type ToolDeps } from '../context.js';
 
 export function register(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
@@ -21,18 +21,21 @@ export function register(server: McpServer, deps: ToolDeps): void {
         space: z.string().optional().describe('A space key, e.g. ENG.'),
         limit: z.number().int().min(1).max(250).optional().describe('Results per call, 1 to 250 (default 25).'),
         cursor: z.string().optional().describe('The nextCursor of a previous call with the same query.'),
+        waitForQuota: waitForQuotaArg,
         site: z.string().optional().describe('Site URL, name or cloudId (default: the site chosen at sign-in).'),
       }),
       outputSchema: pagesSearchSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async (args) =>
+    async (args, ctx) =>
       guarded(deps, 'pages_search', async () => {
         try {
           const cql = buildCql({ ...(args.cql ? { cql: args.cql } : {}), ...(args.text ? { text: args.text } : {}), ...(args.title ? { title: args.title } : {}), ...(args.space ? { space: args.space } : {}) });
           const core = await deps.core();
-          const site = await core.site(args.site);
-          const page = await core.search.page(site, cql, { limit: args.limit ?? 25, ...(args.cursor ? { cursor: args.cursor } : {}) });
+          const page = await core.withQuotaPolicy(quotaPolicyFor(args.waitForQuota, ctx), async () => {
+            const site = await core.site(args.site);
+            return core.search.page(site, cql, { limit: args.limit ?? 25, ...(args.cursor ? { cursor: args.cursor } : {}) });
+          });
           const results = page.results.map((h) => ({ id: h.id, title: oneLine(h.title), space: h.space, url: h.url, excerpt: oneLine(h.excerpt), lastModified: h.lastModified }));
           const lines = results.map((h) => `${h.id}\t${h.title}\t${h.space ?? ''}\t${h.url ?? ''}${h.excerpt ? `\n\t${h.excerpt}` : ''}`);
           const text = `${results.length} page(s) for ${cql}${page.nextCursor ? ' (more: pass nextCursor as cursor)' : ''}:\n${lines.join('\n')}`;
