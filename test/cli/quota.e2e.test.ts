@@ -109,7 +109,8 @@ describe('quota window with --wait: two processes', () => {
   test('two processes started in one quota window send exactly one request between them until the reset, then both finish', async () => {
     const s = await signedInHome(emu);
     try {
-      emu.quota = { points: 100, cost: 2, windowMs: 4000, anchor: emu.now() };
+      // A window long enough that both processes start inside it even on a loaded machine.
+      emu.quota = { points: 100, cost: 2, windowMs: 10_000, anchor: emu.now() };
       emu.useUpQuota();
       const resetAt = emu.quotaResetAt();
       const start = emu.requests.length;

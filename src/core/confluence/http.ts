@@ -257,7 +257,7 @@ export function mapApiError(error: unknown, requiredScope?: string, now: number 
         hint: 'Atlassian may be having trouble (status.atlassian.com); try again shortly.',
       });
     }
-    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, {});
+    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status } });
   }
   if (e.name === 'ParseError') {
     return new AppError('BAD_RESPONSE', 'Atlassian sent an answer that is not the JSON expected (cut off or malformed).', {
