@@ -63,3 +63,10 @@ test('a text window ends at a paragraph break when one is near, and says where t
   }
   assert.equal(joined, text, 'reading on part by part gives the whole text');
 });
+
+test('Atlassian\'s own error words reach the message without control characters', async () => {
+  const { mapApiError } = await import('../../src/core/confluence/http.js');
+  const response = { statusCode: 400, body: { statusCode: 400, message: 'com.atlassian.confluence.api.service.exceptions.BadRequestException: Could not parse cql : title ~ "\u001b]0;owned\u0007"' }, headers: {} };
+  const error = mapApiError(Object.assign(new Error('HTTP 400'), { name: 'HTTPError', response }));
+  assert.equal(error.message, 'Atlassian answered 400: Could not parse cql : title ~ "]0;owned".');
+});
