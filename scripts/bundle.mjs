@@ -156,7 +156,7 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts'],
+  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
   // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },

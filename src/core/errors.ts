@@ -40,6 +40,7 @@ export type ErrorCode =
   | 'ADF_MARKDOWN_INVALID'
   | 'SECTION_NOT_FOUND'
   | 'SECTION_AMBIGUOUS'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
