@@ -5,7 +5,8 @@ import { findSection } from '../../../src/core/adf/section-lookup.js';
 import { blockKey, nodeText } from '../../../src/core/adf/merge.js';
 import type { AdfDoc, AdfNode } from '../../../src/core/adf/types.js';
 import { AppError } from '../../../src/core/errors.js';
-import { designPage, loadCorpus } from '../../support/corpus.js';
+import { designPage } from '../../support/design-page.js';
+import { loadCorpus } from '../../support/adf-corpus.js';
 
 const para = (t: string): AdfNode => ({ type: 'paragraph', content: [{ type: 'text', text: t }] });
 const code = (fn: () => unknown) => {

@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeBlocks, diffBlocks } from '../../../src/core/adf/merge.js';
 import type { AdfDoc, AdfNode } from '../../../src/core/adf/types.js';
-import { designPage, loadCorpus } from '../../support/corpus.js';
+import { designPage } from '../../support/design-page.js';
+import { loadCorpus } from '../../support/adf-corpus.js';
 
 const para = (t: string): AdfNode => ({ type: 'paragraph', content: [{ type: 'text', text: t }] });
 const withBlocks = (doc: AdfDoc, content: AdfNode[]): AdfDoc => ({ ...doc, content });

@@ -1,32 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { AdfDoc, AdfNode } from '../../src/core/adf/types.js';
-import { ROOT } from './cli.js';
-
-/** The real-ADF corpus under test/fixtures/adf (every .json holding a doc), with a name per document. */
-export function loadCorpus(): { name: string; doc: AdfDoc }[] {
-  const dir = path.join(ROOT, 'test/fixtures/adf');
-  const out: { name: string; doc: AdfDoc }[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const file = path.join(d, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (name.endsWith('.json')) {
-        const value = JSON.parse(readFileSync(file, 'utf8')) as { type?: string; doc?: AdfDoc; adf?: AdfDoc };
-        const doc = value.type === 'doc' ? (value as AdfDoc) : (value.doc ?? value.adf);
-        if (doc?.type === 'doc' && Array.isArray(doc.content)) out.push({ name: path.relative(dir, file), doc });
-      }
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const text = (t: string, marks?: AdfNode['marks']): AdfNode => (marks ? { type: 'text', text: t, marks } : { type: 'text', text: t });
 
