@@ -36,6 +36,8 @@ export type ErrorCode =
   | 'TEXT_AMBIGUOUS'
   | 'VERSION_CONFLICT'
   | 'ADF_INVALID'
+  | 'TITLE_TAKEN'
+  | 'PAGE_TOO_LARGE'
   | 'CANCELLED'
   | 'INTERNAL';
 

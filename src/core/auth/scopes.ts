@@ -16,6 +16,7 @@ export const DEFAULT_SCOPES: readonly string[] = [
 export const SCOPE_FOR = {
   spacesList: 'read:space:confluence',
   me: 'read:me',
+  pageWrite: 'write:page:confluence',
 } as const;
 
 /** Normalises a user's scope list; offline_access is always added, or no refresh token is issued. */

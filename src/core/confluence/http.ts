@@ -35,6 +35,8 @@ export interface ApiResponse<T> {
 
 export interface ApiClient {
   getJson<T>(path: string, options?: { searchParams?: URLSearchParams; requiredScope?: string }): Promise<ApiResponse<T>>;
+  /** A JSON write. Only a 429 is retried: anything else may have been applied already. */
+  sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options?: { requiredScope?: string }): Promise<ApiResponse<T>>;
 }
 
 /**
@@ -143,6 +145,18 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
         throw mapApiError(error, options.requiredScope);
       }
     },
+    async sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
+      try {
+        const response = await instance(path.replace(/^\//, ''), {
+          method,
+          json: body,
+          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: [] },
+        });
+        return { body: response.body as T, headers: response.headers };
+      } catch (error) {
+        throw mapApiError(error, options.requiredScope);
+      }
+    },
   };
 }
 
@@ -203,7 +217,8 @@ export function mapApiError(error: unknown, requiredScope?: string): AppError {
         hint: 'Atlassian may be having trouble (status.atlassian.com); try again shortly.',
       });
     }
-    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, {});
+    // The status and Atlassian's own words let a caller tell a version conflict or a taken title apart.
+    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status, ...(detail ? { detail } : {}) } });
   }
   if (e.name === 'ParseError') {
     return new AppError('BAD_RESPONSE', 'Atlassian sent an answer that is not the JSON expected (cut off or malformed).', {
