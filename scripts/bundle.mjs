@@ -34,7 +34,7 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
+  external: ['@napi-rs/keyring', 'yaml', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },

@@ -15,6 +15,8 @@ import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
+import { PagesService } from './confluence/pages.js';
+import { SearchService } from './confluence/search.js';
 
 export interface CoreDeps {
   env: Env;
@@ -82,6 +84,10 @@ export class Core {
   private readonly withRefreshLock: RefreshLock;
   private readonly limiter: RateLimiter;
   private apiClient: Promise<ApiClient> | undefined;
+  /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
+  readonly pages: PagesService;
+  /** CQL search (see confluence/search.ts). */
+  readonly search: SearchService;
 
   constructor(readonly deps: CoreDeps) {
     this.profile = activeProfile(deps.env, rootDir(deps.env, deps.homedir), deps.profile);
@@ -114,6 +120,8 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.pages = new PagesService({ api: () => this.api(), site: (choice) => this.site(choice) });
+    this.search = new SearchService({ api: () => this.api() });
   }
 
   /** The API client bound to the stored login (created once per process). */

@@ -172,7 +172,9 @@ export function redactUrl(url: string): string {
 function v2Detail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
-  if (!first) return undefined;
+  // v1 endpoints (CQL search) answer { statusCode, message } instead of v2's errors array.
+  const v1 = (body as { message?: unknown } | null)?.message;
+  if (!first) return typeof v1 === 'string' && v1 ? v1.replace(/^[\w.]+Exception: /, '') : undefined;
   return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
 }
 
