@@ -39,6 +39,10 @@ export type ErrorCode =
   | 'TITLE_TAKEN'
   | 'PAGE_TOO_LARGE'
   | 'CANCELLED'
+  | 'ADF_INVALID'
+  | 'ADF_MARKDOWN_INVALID'
+  | 'SECTION_NOT_FOUND'
+  | 'SECTION_AMBIGUOUS'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
