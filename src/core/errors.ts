@@ -38,11 +38,8 @@ export type ErrorCode =
   | 'ADF_INVALID'
   | 'TITLE_TAKEN'
   | 'PAGE_TOO_LARGE'
-  | 'CANCELLED'
-  | 'ADF_INVALID'
   | 'ADF_MARKDOWN_INVALID'
-  | 'SECTION_NOT_FOUND'
-  | 'SECTION_AMBIGUOUS'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

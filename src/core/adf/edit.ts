@@ -1,7 +1,7 @@
 import { diffChars } from 'diff';
 import { AppError } from '../errors.js';
-import { nodeText } from './merge.js';
-import { findSection } from './section-lookup.js';
+import { findSection, type Section } from './outline.js';
+import { headingText } from './outline.js';
 import type { AdfDoc, AdfNode } from './types.js';
 
 /** One edit made on a page's ADF without going through Markdown. */
@@ -32,7 +32,7 @@ export function applyEdits(doc: AdfDoc, edits: readonly PageEdit[]): EditResult 
 
 function applyEdit(doc: AdfDoc, edit: PageEdit): { doc: AdfDoc; count: number } {
   if (edit.op === 'findReplace') return findReplace(doc, edit.find, edit.replace, edit.all ?? false);
-  const section = findSection(doc, edit.heading);
+  const section = locateSection(doc, edit.heading);
   const blocks = doc.content;
   const splice = (start: number, end: number, insert: AdfNode[]) => ({
     doc: { ...doc, content: [...blocks.slice(0, start), ...insert, ...blocks.slice(end)] },
@@ -56,6 +56,44 @@ function applyEdit(doc: AdfDoc, edit: PageEdit): { doc: AdfDoc; count: number } 
     case 'insertAfterSection':
       return splice(section.end, section.end, edit.content);
   }
+}
+
+/**
+ * The section under a heading; `Parent > Heading` finds a heading inside its parent's section, and
+ * an ambiguous heading lists every candidate with its parents, so the caller can name one that way.
+ */
+export function locateSection(doc: AdfDoc, heading: string): Section {
+  const parts = heading.split(' > ');
+  if (parts.length > 1) {
+    const parent = locateSection(doc, parts.slice(0, -1).join(' > '));
+    const inner = findSection({ ...doc, content: doc.content.slice(parent.index + 1, parent.end) }, parts.at(-1)!);
+    return { index: inner.index + parent.index + 1, end: inner.end + parent.index + 1, level: inner.level };
+  }
+  try {
+    return findSection(doc, heading);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'SECTION_AMBIGUOUS') throw error;
+    const paths = headingPaths(doc);
+    const candidates = ((error.details?.['candidates'] ?? []) as { index: number }[]).map((c) => ({ ...c, path: paths.get(c.index) ?? '' }));
+    throw new AppError('SECTION_AMBIGUOUS', `${error.message} Candidates: ${candidates.map((c) => `"${c.path}"`).join(', ')}.`, {
+      hint: 'Name the heading with its parent, as in "Parent > Heading".',
+      details: { ...error.details, candidates },
+    });
+  }
+}
+
+/** Each top-level heading's index with its path of parent headings ("Design > Notes"). */
+function headingPaths(doc: AdfDoc): Map<number, string> {
+  const paths = new Map<number, string>();
+  const trail: { level: number; text: string }[] = [];
+  doc.content.forEach((block, index) => {
+    const level = block.attrs?.['level'];
+    if (block.type !== 'heading' || typeof level !== 'number') return;
+    while (trail.length && trail.at(-1)!.level >= level) trail.pop();
+    trail.push({ level, text: headingText(block) });
+    paths.set(index, trail.map((t) => t.text).join(' > '));
+  });
+  return paths;
 }
 
 /** Where the text of a document's text nodes holds `find`; matches never cross a block or a non-text node. */

@@ -1,4 +1,5 @@
 import { diffArrays } from 'diff';
+import { headingText } from './outline.js';
 import type { AdfDoc, AdfNode } from './types.js';
 
 /** One stretch of the base replaced by other blocks: `base.content[start..end)` becomes `blocks`. */
@@ -103,9 +104,9 @@ export function nodeText(node: AdfNode): string {
 
 function sectionHeading(base: readonly AdfNode[], index: number, blocks: readonly AdfNode[]): string | undefined {
   const own = blocks.find((b) => b.type === 'heading');
-  if (own) return nodeText(own);
+  if (own) return headingText(own);
   for (let k = Math.min(index, base.length) - 1; k >= 0; k--) {
-    if (base[k]!.type === 'heading') return nodeText(base[k]!);
+    if (base[k]!.type === 'heading') return headingText(base[k]!);
   }
   return undefined;
 }
