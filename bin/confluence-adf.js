@@ -6,6 +6,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+// A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 const argv = process.argv.slice(2);
 const fast = (() => {
   const last = argv[argv.length - 1];

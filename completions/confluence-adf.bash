@@ -2,20 +2,22 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --help' ;;
-    'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --help' ;;
-    'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --help' ;;
-    'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --help' ;;
-    'auth logout') echo '--json --all --verbose --debug --no-color --storage --profile --help' ;;
-    'auth switch') echo '--verbose --debug --no-color --storage --profile --help' ;;
-    'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --help' ;;
-    'auth import') echo '--offline --force --verbose --debug --no-color --storage --profile --help' ;;
-    'auth token') echo '--verbose --debug --no-color --storage --profile --help' ;;
-    'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --help' ;;
-    'spaces') echo 'list --verbose --debug --no-color --storage --profile --help' ;;
-    'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --help' ;;
-    'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --help' ;;
-    'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --help' ;;
+    '') echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth logout') echo '--json --all --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth switch') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth export') echo '--output --plaintext --keep --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth import') echo '--offline --force --plaintext --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth token') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
+    'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf') echo 'validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --wait --help' ;;
   esac
 }
 
@@ -32,10 +34,12 @@ _confluence_adf_values() {
     'auth token|--storage') echo 'keyring file' ;;
     'auth refresh|--storage') echo 'keyring file' ;;
     'spaces|--storage') echo 'keyring file' ;;
-    'spaces list|--type') echo 'global collaboration knowledge_base personal' ;;
+    'spaces list|--type') echo 'global collaboration knowledge_base personal system onboarding xflow_sample_space' ;;
     'spaces list|--status') echo 'current archived' ;;
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
+    'adf|--storage') echo 'keyring file' ;;
+    'adf validate|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -52,6 +56,8 @@ _confluence_adf_values() {
     'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;

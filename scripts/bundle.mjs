@@ -25,6 +25,17 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * The ADF schema validator (scripts/build-adf-validator.mjs) is a megabyte of generated code: it stays
+ * its own file, required from the bundle the first time a command validates.
+ */
+const adfValidatorOutside = {
+  name: 'adf-validator-outside',
+  setup(b) {
+    b.onResolve({ filter: /\/schema-validator\.cjs$/ }, () => ({ path: '../src/core/adf/schema-validator.cjs', external: true }));
+  },
+};
+
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
 await build({
@@ -34,10 +45,10 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'yaml', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod'],
+  external: ['@napi-rs/keyring', 'yaml', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod', 'jsonc-parser'], // jsonc-parser: its UMD main requires files esbuild cannot follow
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander],
+  plugins: [lazyChildProcessForCommander, adfValidatorOutside],
   logLevel: 'warning',
 });

@@ -6,6 +6,8 @@ import type { Core } from '../core/core.js';
 import type { Keyring } from '../core/store/keyring.js';
 import { colors, type IO } from './io.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { withProfile } from './hints.js';
+import { activeProfile, rootDir, type ActiveProfile } from '../core/profiles.js';
 
 export interface CliDeps {
   homedir: string;
@@ -21,6 +23,8 @@ export interface GlobalOptions {
   debug: boolean;
   storage?: string;
   profile?: string;
+  /** --wait: wait for Atlassian's quota reset instead of failing. */
+  wait: boolean;
 }
 
 /** What every verb receives: the terminal, the global flags, and the core, built on first use. */
@@ -34,6 +38,8 @@ export interface CommandContext {
   version(): Promise<string>;
   /** Talk for people on stderr (never data). */
   say(line: string): void;
+  /** The profile this command acts on, for hints that name it; undefined when its name is invalid. */
+  activeProfile(): ActiveProfile | undefined;
 }
 
 export function defaultDeps(): CliDeps {
@@ -64,12 +70,15 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
         if (!noticed || !message.startsWith('No OS keychain')) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${message}\n`);
         noticed = true;
       },
+      ...(global.wait ? { quotaPolicy: (await import('./quota-wait.js')).waitingPolicy(io, deps.now) } : {}),
       ...(global.verbose ? { log: (line: string) => void io.stderr.write(`${colors(io, io.stderr).dim(line)}\n`) } : {}),
       ...(Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) > 0 ? { lockStaleMs: Number(io.env.CONFLUENCE_ADF_LOCK_STALE_MS) } : {}),
-      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT) } : {}),
+      ...(io.env.CONFLUENCE_ADF_TEST_CRASH_AT || io.env.CONFLUENCE_ADF_TEST_PAUSE_AT
+        ? { crashAt: crashSwitch(io.env.CONFLUENCE_ADF_TEST_CRASH_AT, io.env.CONFLUENCE_ADF_TEST_PAUSE_AT) }
+        : {}),
     });
   };
-  const global: GlobalOptions = { verbose: false, debug: false };
+  const global: GlobalOptions = { verbose: false, debug: false, wait: false };
   const context: CommandContext = {
     io,
     deps,
@@ -78,14 +87,22 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     version: packageVersion,
     core: () => (coreInstance ??= makeCore(global.profile)),
     coreFor: (profile: string) => makeCore(profile),
+    activeProfile: () => {
+      try {
+        return activeProfile(io.env, rootDir(io.env, deps.homedir), global.profile);
+      } catch {
+        return undefined;
+      }
+    },
   };
 
   const action =
     <O>(load: () => Promise<{ run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> }>) =>
     async (...params: unknown[]) => {
       const command = params[params.length - 1] as Command;
-      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string; profile?: string };
+      const options = command.optsWithGlobals() as O & { verbose?: boolean; debug?: boolean; storage?: string; profile?: string; wait?: boolean };
       global.verbose = !!options.verbose;
+      global.wait = !!options.wait;
       global.debug = !!options.debug;
       if (options.storage) global.storage = options.storage;
       if (options.profile) global.profile = options.profile;
@@ -94,7 +111,7 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
       // Commands that used the login remind about the 90/365-day limits, once a day at most.
       if (coreInstance && exitCode === EXIT.ok && !['status', 'logout', 'login'].includes(command.name())) {
         const warning = await (await coreInstance).dueLimitWarning();
-        if (warning) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${warning}\n`);
+        if (warning) io.stderr.write(`${colors(io, io.stderr).yellow('!')} ${withProfile(warning, context.activeProfile())}\n`);
       }
     };
 
@@ -137,7 +154,7 @@ export function reportError(error: unknown, ctx: CommandContext): number {
   }
   if (isAppError(error)) {
     io.stderr.write(`${c.red('✗')} ${error.message}\n`);
-    if (error.hint) io.stderr.write(`  ${c.dim('→')} ${error.hint}\n`);
+    if (error.hint) io.stderr.write(`  ${c.dim('→')} ${withProfile(error.hint, ctx.activeProfile())}\n`);
     if (ctx.global.debug && error.cause instanceof Error) io.stderr.write(`${c.dim(error.cause.stack ?? String(error.cause))}\n`);
     return exitCodeFor(error.code);
   }
@@ -157,9 +174,11 @@ function isPromptExit(error: unknown): boolean {
 }
 
 /** Test-only: dies at the named refresh step the way `kill -9` would, leaving whatever it held. */
-function crashSwitch(step: string) {
+/** Test-only: dies (SIGKILL) or stops until SIGCONT (SIGSTOP) at the named refresh step. */
+function crashSwitch(killAt: string | undefined, pauseAt: string | undefined) {
   return (at: string) => {
-    if (at === step) process.kill(process.pid, 'SIGKILL');
+    if (at === killAt) process.kill(process.pid, 'SIGKILL');
+    if (at === pauseAt) process.kill(process.pid, 'SIGSTOP');
   };
 }
 

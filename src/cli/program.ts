@@ -25,6 +25,7 @@ export function buildProgram(options: { version: string; action: ActionFactory; 
     .option('--no-color', 'never colour output')
     .addOption(new Option('--storage <backend>', 'where the token key lives').choices(['keyring', 'file']))
     .option('--profile <name>', 'the login to use (default: $CONFLUENCE_ADF_PROFILE, the one set by `auth switch`, or "default")')
+    .option('--wait', "when Atlassian's hourly quota is used up, wait for its reset instead of failing")
     // A fixed width keeps help identical everywhere, so it can be served from the build-time cache.
     .configureHelp({ helpWidth: HELP_WIDTH })
     .showSuggestionAfterError(true)
@@ -39,7 +40,7 @@ export function buildProgram(options: { version: string; action: ActionFactory; 
     .description('sign in through the browser (OAuth 2.0 with PKCE) and store the tokens securely')
     .option('--client-id <id>', 'OAuth app client ID (default: $CONFLUENCE_CLIENT_ID, or the one stored)')
     .option('--client-secret-stdin', 'read the client secret from standard input (else $CONFLUENCE_CLIENT_SECRET, or a masked prompt)')
-    .option('--callback-port <port>', 'loopback port of the callback URL http://localhost:PORT/oauth/callback', '9000')
+    .option('--callback-port <port>', 'loopback port of the callback URL http://localhost:PORT/oauth/callback (default: $CONFLUENCE_ADF_CALLBACK_PORT, the one stored, or 9000)')
     .option('--scopes <scopes>', 'space- or comma-separated scopes to request (offline_access is always added)')
     .option('--site <site>', 'the site to use when the login reaches several: URL, name or cloud ID')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser (then paste where the browser went)')
@@ -76,7 +77,8 @@ Examples:
 ${EXIT_CODES_HELP}
 JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
-        storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? }, warning? }`,
+        storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? },
+        quota?: { pausedUntil?, pauseReason?, remaining?, limit?, nearLimit?, seenAt? }, warning? }`,
     )
     .action(options.action(() => import('./commands/auth/status.js')));
 
@@ -118,6 +120,7 @@ ${EXIT_CODES_HELP}`,
     .argument('[file]', 'the bundle; - or nothing reads stdin')
     .option('--offline', 'do not prove the bundle by refreshing it once')
     .option('--force', 'replace a different account signed in here')
+    .option('--plaintext', 'accept an unencrypted bundle (one you exported yourself with --plaintext)')
     .addHelpText(
       'after',
       `
@@ -165,6 +168,23 @@ ${EXIT_CODES_HELP}
 JSON: [ { id, key, name, type, status, url, ...every other field Confluence returned } ]`,
     )
     .action(options.action(() => import('./commands/spaces/list.js')));
+
+  const adf = program.command('adf').description('work with ADF documents offline (no login, no network)');
+  adf
+    .command('validate')
+    .description('check an ADF document against the official ADF JSON schema')
+    .argument('[file]', 'the ADF JSON document; - or nothing reads stdin')
+    .option('--json', 'print { valid, errors: [{ path, message }] } on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf validate page.json
+  $ confluence-adf adf validate --json < page.json | jq '.errors[0]'
+Exit codes: 0 valid, 1 not valid (the mistakes on stderr, the most useful first) or not JSON, 2 usage error.
+JSON: { valid, errors: [ { path: JSON pointer into the document, message } ] }`,
+    )
+    .action(options.action(() => import('./commands/adf/validate.js')));
 
   program
     .command('serve')

@@ -19,6 +19,10 @@ export interface Paths {
   pendingFile: string;
   /** The file proper-lockfile guards while a process refreshes. */
   refreshLockTarget: string;
+  /** Atlassian's quota pause for this profile: every process holds its requests until it ends. */
+  quotaPauseFile: string;
+  /** What the last response said about the remaining quota (X-RateLimit-Remaining / NearLimit). */
+  quotaSeenFile: string;
 }
 
 /** Where a profile keeps its files (the default profile: $CONFLUENCE_ADF_HOME itself). */
@@ -32,6 +36,8 @@ export function resolvePaths(env: Env, homedir: string, profile: string = DEFAUL
     keyFile: path.join(home, 'oauth-tokens.key'),
     pendingFile: path.join(home, 'pending-login.json'),
     refreshLockTarget: path.join(home, 'refresh'),
+    quotaPauseFile: path.join(home, 'quota-pause.json'),
+    quotaSeenFile: path.join(home, 'quota-seen.json'),
   };
 }
 
@@ -61,12 +67,32 @@ export interface ServiceUrls {
   apiUrl: string;
 }
 
-/** Base URLs: the environment wins, then what the login was made against, then Atlassian's. */
-export function resolveServiceUrls(env: Env, stored?: Partial<ServiceUrls>): ServiceUrls {
+/**
+ * Where requests go: the environment, else Atlassian. Never a stored file or a bundle: whoever can
+ * write a file must not be able to choose where the tokens are sent.
+ */
+export function resolveServiceUrls(env: Env): ServiceUrls {
   return {
-    authUrl: checkServiceUrl('CONFLUENCE_ADF_AUTH_URL', env.CONFLUENCE_ADF_AUTH_URL || stored?.authUrl || DEFAULT_AUTH_URL),
-    apiUrl: checkServiceUrl('CONFLUENCE_ADF_API_URL', env.CONFLUENCE_ADF_API_URL || stored?.apiUrl || DEFAULT_API_URL),
+    authUrl: checkServiceUrl('CONFLUENCE_ADF_AUTH_URL', env.CONFLUENCE_ADF_AUTH_URL || DEFAULT_AUTH_URL),
+    apiUrl: checkServiceUrl('CONFLUENCE_ADF_API_URL', env.CONFLUENCE_ADF_API_URL || DEFAULT_API_URL),
   };
+}
+
+/**
+ * The configured URLs, provided a login was made against them: its tokens are refused anywhere else,
+ * so sending them to a server configured later would only hand them to it.
+ */
+export function serviceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls {
+  const urls = resolveServiceUrls(env);
+  for (const [name, key] of [['CONFLUENCE_ADF_AUTH_URL', 'authUrl'], ['CONFLUENCE_ADF_API_URL', 'apiUrl']] as const) {
+    if (urls[key] !== login[key]) {
+      throw new AppError('SERVICE_MISMATCH', `This login was made against ${login[key]}, but ${name} now points at ${urls[key]}; its tokens are not sent there.`, {
+        hint: `Set ${name}=${login[key]} again, or run \`confluence-adf auth login\` to sign in against ${urls[key]}.`,
+        details: { expected: login[key], actual: urls[key] },
+      });
+    }
+  }
+  return urls;
 }
 
 export type StorageChoice = 'auto' | 'keyring' | 'file';

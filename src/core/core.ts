@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
-import { AppError, LOGIN_NEEDED_CODES } from './errors.js';
-import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { AppError, LOGIN_HINT, LOGIN_NEEDED_CODES } from './errors.js';
+import { DEFAULT_CALLBACK_PORT, parsePort, resolvePaths, resolveRate, resolveServiceUrls, resolveStorageChoice, serviceUrlsForLogin, resolveTimeoutMs, type Env, type Paths, type ServiceUrls, type StorageChoice } from './config.js';
 import { TokenStore, type KeyLocation, type PendingLogin as StoredPending, type Site, type StoredLogin } from './store/token-store.js';
 import type { Keyring } from './store/keyring.js';
 import { activeProfile, requireKnownProfile, rootDir, type ActiveProfile } from './profiles.js';
 import { Session, accessTokenUsable, refreshTokenLimits, type RefreshStep } from './auth/session.js';
 import { createRefreshLock } from './auth/refresh-lock.js';
 import { RateLimiter } from './confluence/rate-limit.js';
-import { createApiClient, type ApiClient, type RetryPolicy } from './confluence/http.js';
+import { createApiClient, type ApiClient, type QuotaPolicy, type RetryPolicy } from './confluence/http.js';
+import { QuotaState } from './confluence/quota.js';
 import type { LoginRequest, LoginResult, PendingLogin } from './auth/login.js';
 import { revokeToken } from './auth/oauth.js';
 import type { ImportResult } from './auth/transfer.js';
@@ -32,6 +34,8 @@ export interface CoreDeps {
   rate?: { perSecond: number; burst: number };
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** How requests meet Atlassian's quota pause unless a call says otherwise (CLI: --wait). */
+  quotaPolicy?: QuotaPolicy;
   /** A lock untouched this long belongs to a dead process (proper-lockfile's minimum is 2 s). */
   lockStaleMs?: number;
   /** Test-only crash points inside a refresh. */
@@ -48,6 +52,8 @@ export interface StatusReport {
   exportedAt?: string;
   /** Why a new login is needed, when it is. */
   reason?: string;
+  /** What to run about it, when signed out. */
+  hint?: string;
   site?: Site;
   sites?: Site[];
   account?: { accountId: string; name: string; email?: string };
@@ -57,6 +63,8 @@ export interface StatusReport {
   refreshToken?: { present: boolean; issuedAt?: string; idleExpiresAt?: string; absoluteExpiresAt: string };
   storage: { backend: KeyLocation | 'none'; tokenFile: string; keyFile?: string };
   check: { performed: boolean; ok?: boolean; code?: string; message?: string; hint?: string };
+  /** Atlassian's quota as last seen: an active pause, and the counters the last response carried. */
+  quota?: { pausedUntil?: string; pauseReason?: string; remaining?: number; limit?: number; nearLimit?: boolean; seenAt?: string };
   warning?: string;
 }
 
@@ -69,6 +77,14 @@ export interface LogoutReport {
 
 /** How long a headless sign-in waits for its second step. */
 const PENDING_TTL_MS = 10 * 60_000;
+
+function tryServiceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls | undefined {
+  try {
+    return serviceUrlsForLogin(env, login);
+  } catch {
+    return undefined;
+  }
+}
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
@@ -83,6 +99,9 @@ export class Core {
   readonly envToken: string | undefined;
   private readonly withRefreshLock: RefreshLock;
   private readonly limiter: RateLimiter;
+  readonly quota: QuotaState;
+  /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
+  private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
   /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
   readonly pages: PagesService;
@@ -115,20 +134,43 @@ export class Core {
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
       // A named profile that holds nothing is unknown, and the error lists the known ones.
       notSignedIn: () => {
-        requireKnownProfile(this.paths.root, this.profile.name);
+        requireKnownProfile(this.paths.root, this.profile.name, 'NOT_SIGNED_IN');
         return undefined;
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
     this.pages = new PagesService({ api: () => this.api(), site: (choice) => this.site(choice) });
     this.search = new SearchService({ api: () => this.api() });
+    this.quota = new QuotaState(
+      { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
+      { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },
+    );
+  }
+
+  /** Runs `fn` with its own answer to a quota pause (wait for the reset, or fail at once). */
+  withQuotaPolicy<T>(policy: QuotaPolicy, fn: () => Promise<T>): Promise<T> {
+    return this.quotaScope.run(policy, fn);
+  }
+
+  /** The quota facts `auth status` shows: the pause in force and the last counters Atlassian sent. */
+  async quotaReport(): Promise<StatusReport['quota']> {
+    const [pause, seen] = await Promise.all([this.quota.activePause(), this.quota.lastSeen()]);
+    if (!pause && !seen) return undefined;
+    return {
+      ...(pause ? { pausedUntil: iso(pause.until)!, ...(pause.reason ? { pauseReason: pause.reason } : {}) } : {}),
+      ...(seen?.remaining !== undefined ? { remaining: seen.remaining } : {}),
+      ...(seen?.limit !== undefined ? { limit: seen.limit } : {}),
+      ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
+      ...(seen ? { seenAt: iso(seen.at)! } : {}),
+    };
   }
 
   /** The API client bound to the stored login (created once per process). */
   async api(): Promise<ApiClient> {
     this.apiClient ??= (async () => {
       const record = this.envToken ? undefined : (await this.session.login()).record;
-      return this.makeApi(resolveServiceUrls(this.deps.env, record).apiUrl, (o) => this.session.accessToken(o));
+      const urls = record ? serviceUrlsForLogin(this.deps.env, record) : resolveServiceUrls(this.deps.env);
+      return this.makeApi(urls.apiUrl, (o) => this.session.accessToken(o));
     })();
     return this.apiClient;
   }
@@ -138,6 +180,8 @@ export class Core {
       apiUrl,
       accessToken,
       limiter: this.limiter,
+      quota: this.quota,
+      quotaPolicy: () => this.quotaScope.getStore() ?? this.deps.quotaPolicy,
       now: this.deps.now,
       ...(this.deps.log ? { log: this.deps.log } : {}),
       ...(this.deps.retry ? { retry: this.deps.retry } : {}),
@@ -161,6 +205,7 @@ export class Core {
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
   async startLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<PendingLogin> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     // The login code (and node:http for the loopback) loads only for a login: status starts faster.
     const { startLogin } = await import('./auth/login.js');
     return startLogin(this.loginDeps(resolveServiceUrls(this.deps.env)), { ...request, scopes: request.scopes ?? [...DEFAULT_SCOPES] });
@@ -172,6 +217,7 @@ export class Core {
    */
   async startDeferredLogin(request: Omit<LoginRequest, 'scopes'> & { scopes?: string[] }): Promise<StoredPending> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const urls = resolveServiceUrls(this.deps.env);
     const scopes = request.scopes ?? [...DEFAULT_SCOPES];
     const [{ redirectUriFor }, { prepareAuthorization }] = await Promise.all([import('./auth/loopback.js'), import('./auth/oauth.js')]);
@@ -197,6 +243,7 @@ export class Core {
   /** The second step: the address the browser was sent to completes the saved sign-in, once. */
   async completeDeferredLogin(callbackUrl: string): Promise<LoginResult> {
     this.refuseWithEnvToken('sign in');
+    await this.store.checkStorage();
     const pending = await this.store.readPending();
     const again = 'Start again with `confluence-adf auth login --no-browser`.';
     if (!pending) throw new AppError('NO_PENDING_LOGIN', 'No sign-in is waiting to be completed here (it was completed already, or never started).', { hint: again });
@@ -226,14 +273,14 @@ export class Core {
     return exportLogin(this.transferDeps(), options);
   }
 
-  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean }): Promise<ImportResult> {
+  async importLogin(text: string, options: { passphrase: () => Promise<string>; offline: boolean; force: boolean; plaintext: boolean }): Promise<ImportResult> {
     this.refuseWithEnvToken('import a login');
     const { importLogin } = await import('./auth/transfer.js');
     return importLogin(this.transferDeps(), text, options);
   }
 
   private transferDeps() {
-    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock };
+    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock, apiWithToken: (urls: ServiceUrls, token: string) => this.makeApi(urls.apiUrl, async () => token) };
   }
 
   /** Client credentials kept from an earlier login, so a new login needs no flags. */
@@ -260,8 +307,14 @@ export class Core {
         hint: 'Set CONFLUENCE_CLIENT_ID and CONFLUENCE_CLIENT_SECRET in the MCP server\'s environment, or run `confluence-adf auth login` once in a terminal.',
       });
     }
-    const callbackPort = env.CONFLUENCE_ADF_CALLBACK_PORT ? parsePort(env.CONFLUENCE_ADF_CALLBACK_PORT) : (stored?.callbackPort ?? DEFAULT_CALLBACK_PORT);
-    return { clientId, clientSecret, callbackPort };
+    return { clientId, clientSecret, callbackPort: await this.configuredCallbackPort(stored) };
+  }
+
+  /** The callback port a login without --callback-port uses: $CONFLUENCE_ADF_CALLBACK_PORT, the stored one, or 9000. */
+  async configuredCallbackPort(stored?: { callbackPort: number }): Promise<number> {
+    const env = this.deps.env.CONFLUENCE_ADF_CALLBACK_PORT;
+    if (env) return parsePort(env);
+    return (stored ?? (await this.storedClient()))?.callbackPort ?? DEFAULT_CALLBACK_PORT;
   }
 
   /** Everything `auth status` shows; `offline` skips the one API call that proves the token works. */
@@ -279,8 +332,14 @@ export class Core {
       throw error;
     }
     if (!found) {
-      requireKnownProfile(this.paths.root, profile.name);
-      return { profile, signedIn: false, reason: 'not signed in', storage: { backend: 'none', ...storage }, check: { performed: false } };
+      const signedOut = { profile, signedIn: false, storage: { backend: 'none' as const, ...storage } };
+      try {
+        requireKnownProfile(this.paths.root, profile.name, 'NOT_SIGNED_IN');
+      } catch (error) {
+        const e = error as AppError;
+        return { ...signedOut, reason: e.message.replace(/\.$/, ''), hint: e.hint ?? LOGIN_HINT, check: { performed: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
+      }
+      return { ...signedOut, reason: 'no login is stored for this profile (never signed in, or signed out)', hint: LOGIN_HINT, check: { performed: false } };
     }
     const { login, keyLocation } = found;
     const now = this.deps.now();
@@ -308,9 +367,16 @@ export class Core {
     };
     if (login.record.exportedAt && !login.secrets.refreshToken) {
       report.exportedAt = iso(login.record.exportedAt)!;
-      report.reason = `this login was exported to another machine on ${report.exportedAt}; run \`confluence-adf auth login\` to sign in here again`;
-    } else if (!report.signedIn) report.reason = 'the session has ended; a new login is needed';
-    if (options.offline || !report.signedIn) return report;
+      report.reason = `this login was exported to another machine on ${report.exportedAt}`;
+      report.hint = 'Run `confluence-adf auth login` to sign in here again.';
+    } else if (!report.signedIn) {
+      report.reason = 'the session has ended and there is no refresh token to renew it';
+      report.hint = 'Run `confluence-adf auth login` to sign in again.';
+    }
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    // During a quota pause the check would only be refused without reaching Atlassian.
+    if (options.offline || !report.signedIn || quota?.pausedUntil) return report;
     try {
       await accessibleSites(await this.api());
       report.check = { performed: true, ok: true };
@@ -321,7 +387,8 @@ export class Core {
       report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
       if (LOGIN_NEEDED_CODES.has(error.code)) {
         report.signedIn = false;
-        report.reason = error.message;
+        report.reason = error.message.replace(/\.$/, '');
+        report.hint = error.hint ?? LOGIN_HINT;
       }
     }
     return report;
@@ -329,14 +396,20 @@ export class Core {
 
   private async envTokenStatus(offline: boolean): Promise<StatusReport> {
     const report: StatusReport = { profile: this.profile, signedIn: true, source: 'environment', storage: { backend: 'none', tokenFile: this.paths.tokenFile }, check: { performed: false } };
-    if (offline) return report;
+    const quota = await this.quotaReport();
+    if (quota) report.quota = quota;
+    if (offline || quota?.pausedUntil) return report;
     try {
       report.site = await this.site();
       report.check = { performed: true, ok: true };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       report.check = { performed: true, ok: false, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-      if (LOGIN_NEEDED_CODES.has(error.code)) report.signedIn = false;
+      if (LOGIN_NEEDED_CODES.has(error.code)) {
+        report.signedIn = false;
+        report.reason = error.message.replace(/\.$/, '');
+        report.hint = error.hint ?? 'Set CONFLUENCE_ACCESS_TOKEN to a fresh token, or unset it to use the stored login.';
+      }
     }
     return report;
   }
@@ -353,8 +426,9 @@ export class Core {
     }
     let revoked: LogoutReport['revoked'] = 'skipped';
     const token = login?.secrets.refreshToken ?? login?.secrets.accessToken;
-    if (login && token) {
-      const urls = resolveServiceUrls(this.deps.env, login.record);
+    // Revocation goes only where the login was made and the configuration still points.
+    const urls = login && token ? tryServiceUrlsForLogin(this.deps.env, login.record) : undefined;
+    if (login && token && urls) {
       revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, token)) ? 'yes' : 'no';
     }
     const report = await this.store.remove();

@@ -18,13 +18,17 @@ export type ErrorCode =
   | 'MISSING_SCOPE'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'
+  | 'QUOTA_EXCEEDED'
   | 'NETWORK'
   | 'SERVER_ERROR'
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
+  | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
   | 'INSECURE_URL'
+  | 'SERVICE_MISMATCH'
   | 'MISSING_CLIENT_CREDENTIALS'
   | 'NO_PENDING_LOGIN'
   | 'BUNDLE_INVALID'
@@ -40,6 +44,7 @@ export type ErrorCode =
   | 'PAGE_TOO_LARGE'
   | 'ADF_MARKDOWN_INVALID'
   | 'CANCELLED'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

@@ -74,13 +74,23 @@ export function knownProfiles(root: string): string[] {
   return names;
 }
 
-/** For commands that need an existing login: an unknown named profile is an error that lists the known ones. */
-export function requireKnownProfile(root: string, name: string): void {
+/**
+ * For commands that need an existing login. An unknown named profile is an error that lists the known
+ * ones: NOT_SIGNED_IN (exit 4, like `default` with no login) for commands that need a login, USAGE
+ * for `auth switch`, where the name itself is the mistake.
+ */
+export function requireKnownProfile(root: string, name: string, code: 'USAGE' | 'NOT_SIGNED_IN' = 'USAGE'): void {
   if (name === DEFAULT_PROFILE) return;
   const known = knownProfiles(root);
-  if (!known.includes(name)) {
-    throw new AppError('USAGE', `There is no profile "${name}". Known profiles: ${known.length ? known.join(', ') : 'none yet'}.`, {
-      hint: `Create it with \`confluence-adf auth login --profile ${name}\`, or pick one of the known profiles.`,
+  if (known.includes(name)) return;
+  const list = known.length ? known.join(', ') : 'none yet';
+  if (code === 'NOT_SIGNED_IN') {
+    throw new AppError('NOT_SIGNED_IN', `The profile "${name}" is not signed in (known profiles: ${list}).`, {
+      hint: `Run \`confluence-adf auth login --profile ${name}\` to sign in, or pick one of the known profiles.`,
+      details: { profile: name, knownProfiles: known },
     });
   }
+  throw new AppError('USAGE', `There is no profile "${name}". Known profiles: ${list}.`, {
+    hint: `Create it with \`confluence-adf auth login --profile ${name}\`, or pick one of the known profiles.`,
+  });
 }

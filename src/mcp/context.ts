@@ -1,4 +1,6 @@
-import type { CallToolResult } from '@modelcontextprotocol/server';
+import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { QuotaPolicy } from '../core/confluence/http.js';
 import { AppError, LOGIN_NEEDED_CODES } from '../core/errors.js';
 import type { Core } from '../core/core.js';
 import type { LoginResult, PendingLogin } from '../core/auth/login.js';
@@ -25,7 +27,14 @@ export function failure(error: unknown): CallToolResult {
   if (LOGIN_NEEDED_CODES.has(e.code)) {
     hint = 'Ask the user to run `confluence-adf auth login` in a terminal, or call auth_login_start and have them open the URL.';
   }
-  return { isError: true, content: [{ type: 'text', text: `${e.message}${hint ? `\nNext step: ${hint}` : ''}\n(code: ${e.code})` }] };
+  const retryAt = typeof e.details?.retryAt === 'string' ? e.details.retryAt : undefined;
+  if (e.code === 'QUOTA_EXCEEDED') hint = `Call the tool again after ${retryAt}, or with waitForQuota: true to wait for the reset.`;
+  return {
+    isError: true,
+    content: [{ type: 'text', text: `${e.message}${hint ? `\nNext step: ${hint}` : ''}\n(code: ${e.code}${retryAt ? `, retryAt: ${retryAt}` : ''})` }],
+    // Programs read the code and, for a quota pause, when to come back.
+    structuredContent: { code: e.code, message: e.message, ...(hint ? { hint } : {}), ...(retryAt ? { retryAt } : {}) },
+  };
 }
 
 /** Runs a handler and turns any thrown error into an isError result. */
@@ -36,4 +45,36 @@ export async function guarded(deps: ToolDeps, name: string, handler: () => Promi
     deps.log(`${name} failed: ${error instanceof AppError ? error.code : (error as Error)?.name}`);
     return failure(error);
   }
+}
+
+/** The argument of every tool that calls Atlassian: wait out a quota pause instead of failing. */
+export const waitForQuotaArg = z
+  .boolean()
+  .optional()
+  .describe("When Atlassian's hourly quota is used up, wait for its reset (up to an hour, with progress notifications) instead of failing at once with retryAt.");
+
+/** How often a waiting tool call sends a progress notification. */
+const PROGRESS_EVERY_MS = 15_000;
+
+/**
+ * The quota policy of one tool call: fail at once, or wait with progress notifications when the client
+ * asked for progress (a progressToken) so it can keep the call alive.
+ */
+export function quotaPolicyFor(wait: boolean | undefined, ctx: ServerContext | undefined, now: () => number = Date.now): QuotaPolicy {
+  const token = ctx?.mcpReq._meta?.progressToken;
+  let started: number | undefined;
+  let last = 0;
+  return {
+    wait: !!wait,
+    onWait: ({ until, reason }) => {
+      const t = now();
+      started ??= t;
+      if (token === undefined || (last && t - last < PROGRESS_EVERY_MS)) return;
+      last = t;
+      const message = `Atlassian's hourly quota is used up${reason ? ` (${reason})` : ''}; waiting until ${new Date(until).toISOString()}.`;
+      void ctx!.mcpReq
+        .notify({ method: 'notifications/progress', params: { progressToken: token, progress: Math.round((t - started) / 1000), total: Math.round((until - started) / 1000), message } })
+        .catch(() => undefined);
+    },
+  };
 }

@@ -12,6 +12,7 @@ export const statusSchema = z.object({
   exportedAt: z.string().optional(),
   signedIn: z.boolean(),
   reason: z.string().optional(),
+  hint: z.string().optional(),
   site: site.optional(),
   sites: z.array(site).optional(),
   account: account.optional(),
@@ -23,6 +24,16 @@ export const statusSchema = z.object({
     .optional(),
   storage: z.object({ backend: z.enum(['keyring', 'file', 'none']), tokenFile: z.string(), keyFile: z.string().optional() }),
   check: z.object({ performed: z.boolean(), ok: z.boolean().optional(), code: z.string().optional(), message: z.string().optional(), hint: z.string().optional() }),
+  quota: z
+    .object({
+      pausedUntil: z.string().optional(),
+      pauseReason: z.string().optional(),
+      remaining: z.number().optional(),
+      limit: z.number().optional(),
+      nearLimit: z.boolean().optional(),
+      seenAt: z.string().optional(),
+    })
+    .optional(),
   warning: z.string().optional(),
 });
 

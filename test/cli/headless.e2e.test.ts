@@ -141,11 +141,11 @@ describe('export and import', () => {
         const l2 = await other.cli(['auth', 'login', '--no-browser', '--callback-port', String(other.port)]);
         await other.cli(['auth', 'login', '--callback-url', await approveElsewhere(/(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(l2.stderr)![1]!)]);
         emu.user = ada;
-        const refused = await other.cli(['auth', 'import', file]);
+        const refused = await other.cli(['auth', 'import', '--plaintext', file]);
         assert.equal(refused.code, 1);
         assert.match(refused.stderr, /signed in as Grace Hopper on acme; the bundle is for Ada Lovelace on acme/);
         assert.match(refused.stderr, /--force/);
-        assert.equal((await other.cli(['auth', 'import', '--force', '--offline', file])).code, 0);
+        assert.equal((await other.cli(['auth', 'import', '--plaintext', '--force', '--offline', file])).code, 0);
       } finally {
         emu.user = ada;
         await other.cleanup();

@@ -66,8 +66,8 @@ describe('profiles', () => {
       assert.equal((await p.cli(['spaces', 'list', '--limit', '1'])).code, 0, 'default untouched');
       assert.equal(await fs.readFile(path.join(p.home, 'oauth-tokens.json'), 'utf8'), defaultFile);
       const gone = await p.cli(['spaces', 'list', '--profile', 'dev']);
-      assert.equal(gone.code, 2);
-      assert.match(gone.stderr, /There is no profile "dev"\. Known profiles: default\./);
+      assert.equal(gone.code, 4, 'a signed-out profile needs a login, as `default` would');
+      assert.match(gone.stderr, /The profile "dev" is not signed in \(known profiles: default\)\./);
     } finally {
       await p.cleanup();
     }
@@ -137,7 +137,7 @@ describe('profiles', () => {
     try {
       const bundle = await p.cli(['auth', 'export', '--profile', 'dev', '--keep', '--plaintext']);
       assert.equal(bundle.code, 0, bundle.stderr);
-      const imported = await runCli(['auth', 'import', '--profile', 'dev-copy', '--offline'], { env: { ...p.base }, input: bundle.stdout });
+      const imported = await runCli(['auth', 'import', '--profile', 'dev-copy', '--offline', '--plaintext'], { env: { ...p.base }, input: bundle.stdout });
       assert.equal(imported.code, 0, imported.stderr);
       const status = JSON.parse((await p.cli(['auth', 'status', '--json', '--offline', '--profile', 'dev-copy'])).stdout);
       assert.equal(status.site.cloudId, 'c-dev');

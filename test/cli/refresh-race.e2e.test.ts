@@ -9,7 +9,7 @@ import path from 'node:path';
 import { AtlassianEmulator, HOUR, MINUTE } from '../emulator/server.js';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { BIN, runCli, tempHome } from '../support/cli.js';
+import { BIN, runCli, startCli, tempHome, waitUntilStopped } from '../support/cli.js';
 import { coreFor, seedLogin } from '../support/core.js';
 
 describe('refresh across processes', () => {
@@ -97,5 +97,64 @@ describe('a process killed in the middle of a refresh', () => {
     assert.equal(trials, 102);
     assert.equal(emu.stats.reuseAfterLeeway, 0);
     assert.equal(emu.stats.revokedFamilies, 0);
+  });
+});
+
+describe('a process paused (SIGSTOP) in the middle of a refresh while another one refreshes', () => {
+  const emu = new AtlassianEmulator();
+  before(() => emu.start());
+  after(() => emu.stop());
+  const STALE_MS = 2000;
+
+  test('paused past the stale time, during the token request and before the write, 3 times each: 0 revoked grants, 0 lost logins, newer tokens never written over', async () => {
+    const pauses = ['before-token-request', 'during-token-request', 'after-token-response'] as const;
+    const start = { ...emu.stats };
+    let trials = 0;
+    const runLane = async (pause: (typeof pauses)[number]) => {
+      const { home, cleanup } = await tempHome();
+      try {
+        await seedLogin(coreFor(home, emu), emu, Date.now());
+        const env = { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl, CONFLUENCE_ADF_LOCK_STALE_MS: String(STALE_MS) };
+        const stored = async () => (await coreFor(home, emu).store.read())!;
+        for (let n = 0; n < 3; n++) {
+          const { refreshToken } = (await stored()).secrets;
+          let paused;
+          if (pause === 'during-token-request') {
+            // The token endpoint holds this process's request; it is stopped while its request is in flight.
+            const seen = emu.requests.length;
+            emu.inject({ kind: 'slow', server: 'auth', path: '/oauth/token', delayMs: STALE_MS + 2500 });
+            paused = startCli(['auth', 'refresh'], { env });
+            while (!emu.requests.slice(seen).some((r) => r.grantType === 'refresh_token' && r.body?.refresh_token === refreshToken)) {
+              await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+            paused.child.kill('SIGSTOP');
+          } else {
+            paused = startCli(['auth', 'refresh'], { env: { ...env, CONFLUENCE_ADF_TEST_PAUSE_AT: pause } });
+          }
+          await waitUntilStopped(paused.child.pid!);
+          await new Promise((resolve) => setTimeout(resolve, STALE_MS + 500));
+          const other = await runCli(['auth', 'refresh'], { env });
+          assert.equal(other.code, 0, `${pause}: the other process refreshes: ${other.stderr}`);
+          const newer = (await stored()).secrets;
+          paused.child.kill('SIGCONT');
+          const resumed = await paused.done;
+          assert.equal(resumed.code, 0, `${pause}: the paused one finishes with the newer tokens: ${resumed.stderr}`);
+          assert.deepEqual((await stored()).secrets, newer, `${pause}: the newer tokens were not written over`);
+          const presented = emu.requests.filter((r) => r.grantType === 'refresh_token' && r.body?.refresh_token === refreshToken).length;
+          if (pause === 'before-token-request') assert.equal(presented, 1, 'a paused refresher that had sent nothing sends no spent token');
+          const next = await runCli(['spaces', 'list', '--limit', '1'], { env });
+          assert.equal(next.code, 0, `${pause}: still signed in: ${next.stderr}`);
+          trials++;
+        }
+      } finally {
+        await cleanup();
+      }
+    };
+    // One lane at a time per pause: a slow fault must meet the request it was meant for.
+    await runLane('during-token-request');
+    await Promise.all([runLane('before-token-request'), runLane('after-token-response')]);
+    assert.equal(trials, 9);
+    assert.equal(emu.stats.reuseAfterLeeway - start.reuseAfterLeeway, 0);
+    assert.equal(emu.stats.revokedFamilies - start.revokedFamilies, 0);
   });
 });

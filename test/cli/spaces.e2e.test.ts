@@ -60,7 +60,8 @@ describe('spaces list: faults, limits, output', () => {
 
   test('under an emulator-enforced limit: 429s are waited out and every page arrives', async () => {
     const s = await signedInHome(emu);
-    emu.rateLimit = { perSecond: 4, burst: 4 };
+    // Tighter than the client's own 10/s so the limit is hit even on a slow, loaded machine.
+    emu.rateLimit = { perSecond: 2, burst: 2 };
     try {
       const limitedBefore = emu.stats.rateLimited;
       const r = await runCli(['spaces', 'list', '--all', '--limit', '25', '--json'], { env: s.env });

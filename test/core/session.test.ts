@@ -114,11 +114,9 @@ describe('session: one refresh, shared, rotation-safe', () => {
       emu.inject({ kind: '503', server: 'auth', path: '/oauth/token' });
       await assert.rejects(core.session.accessToken(), (e: AppError) => e.code === 'NETWORK' && /kept/.test(e.message));
       assert.deepEqual((await core.store.read())!.secrets, seeded.secrets);
-      const offline = new (await import('../../src/core/core.js')).Core({
-        env: { CONFLUENCE_ADF_HOME: home, CONFLUENCE_ADF_AUTH_URL: 'http://127.0.0.1:9', CONFLUENCE_ADF_API_URL: emu.apiUrl },
-        homedir: home, now: clock.now, keyring: (await import('../support/memory-keyring.js')).memoryKeyring(false),
-      });
-      await assert.rejects(offline.session.accessToken(), (e: AppError) => e.code === 'NETWORK');
+      // The connection cut before any answer: unreachable, not a verdict on the tokens.
+      emu.inject({ kind: 'drop', server: 'auth', path: '/oauth/token' });
+      await assert.rejects(coreFor(home, emu, { now: clock.now }).session.accessToken(), (e: AppError) => e.code === 'NETWORK');
       assert.deepEqual((await core.store.read())!.secrets, seeded.secrets);
       assert.equal(await core.session.accessToken() !== seeded.secrets.accessToken, true, 'the kept tokens still work afterwards');
     } finally {

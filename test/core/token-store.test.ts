@@ -109,7 +109,7 @@ describe('token store', () => {
     ['truncated', (raw: string) => raw.slice(0, raw.length / 2)],
     ['not JSON', () => 'garbage'],
     ['an altered ciphertext', (raw: string) => raw.replace(/"data": "(.)/, (_m, c: string) => `"data": "${c === 'A' ? 'B' : 'A'}`)],
-    ['another version', (raw: string) => raw.replace('"version": 1', '"version": 9')],
+    ['another version', (raw: string) => raw.replace('"version": 2', '"version": 9')],
   ] as const) {
     test(`a ${name} token file is reported, kept, and set aside by the next login`, async () => {
       const { home, cleanup } = await tempHome();

@@ -5,7 +5,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { AtlassianEmulator, DEFAULT_APP, DAY, MINUTE } from './server.js';
+import { AtlassianEmulator, DEFAULT_APP, DAY, MINUTE, HOUR, quotaFault } from './server.js';
 
 const app = DEFAULT_APP;
 const verifier = 'v'.repeat(64);
@@ -357,5 +357,127 @@ describe('emulator: API gateway and spaces', () => {
     } finally {
       emu.expiredTokenStatus = 401;
     }
+  });
+});
+
+describe('emulator: configured like the captured responses', () => {
+  const emu = new AtlassianEmulator({
+    sites: [
+      { id: 'c1', name: 'acme', url: 'https://acme.atlassian.net', spaceCount: 60 },
+      { id: 'c2', name: 'beta', url: 'https://beta.atlassian.net', spaceCount: 3 },
+    ],
+    user: { accountId: '557058:f5e6a7b8-1c2d-4e3f-9a0b-1c2d3e4f5a6b', name: 'Ada', email: 'ada@example.com', siteIds: ['c1'] },
+    entryPerProduct: true,
+    extraResources: [{ id: 'j1', name: 'jira-only', url: 'https://jira-only.atlassian.net', scopes: ['read:jira-work'] }],
+    spaceIdBase: 1_933_180_000,
+    scopeFailureHeader: false,
+  });
+  let at = '';
+  before(async () => {
+    await emu.start();
+    at = emu.issueGrant(app.clientId).accessToken;
+  });
+  after(() => emu.stop());
+  const spaces = (query = '') => api(emu, `/ex/confluence/c1/wiki/api/v2/spaces${query}`, at);
+
+  test('accessible-resources: one site twice with the same id (Jira, then Confluence scopes), and a Jira-only site', async () => {
+    const { body } = await api(emu, '/oauth/token/accessible-resources', at);
+    assert.deepEqual(body.map((s: any) => s.id), ['c1', 'c1', 'j1']);
+    assert.ok(body[0].scopes.every((s: string) => s.includes('jira')));
+    assert.ok(body[1].scopes.includes('read:space:confluence'));
+  });
+
+  test('/me: nickname, zoneinfo, extended_profile, email_verified and a 557058:-style account id', async () => {
+    const { body } = await api(emu, '/me', at);
+    assert.match(body.account_id, /^557058:[0-9a-f-]{36}$/);
+    assert.equal(typeof body.nickname, 'string');
+    assert.equal(typeof body.zoneinfo, 'string');
+    assert.equal(body.email_verified, true);
+    assert.equal(typeof body.extended_profile.job_title, 'string');
+  });
+
+  test('a scope failure without X-Failure-Category: only the body says so', async () => {
+    const narrow = emu.issueGrant(app.clientId, ['read:space:confluence']).accessToken;
+    const denied = await api(emu, '/me', narrow);
+    assert.equal(denied.status, 401);
+    assert.equal(denied.headers.get('x-failure-category'), null);
+    assert.equal(denied.body.message, 'Unauthorized; scope does not match');
+  });
+
+  test('spaces: the seven types, one type per request; 10-digit ids; base64 cursors with + / =', async () => {
+    const all = await spaces('?limit=60');
+    assert.deepEqual([...new Set(all.body.results.map((s: any) => s.type))].sort(), ['collaboration', 'global', 'knowledge_base', 'onboarding', 'personal', 'system', 'xflow_sample_space']);
+    assert.ok(all.body.results.every((s: any) => /^\d{10}$/.test(s.id)));
+    const onboarding = await spaces('?type=onboarding');
+    assert.ok(onboarding.body.results.length > 0 && onboarding.body.results.every((s: any) => s.type === 'onboarding'));
+    assert.equal((await spaces('?type=global,personal')).status, 400);
+    assert.equal((await spaces('?type=global&type=personal')).status, 400);
+    const first = await spaces('?limit=5');
+    const cursor = new URL(first.body._links.next, 'https://x.invalid').searchParams.get('cursor')!;
+    assert.match(cursor, /\+/);
+    assert.match(cursor, /\//);
+    assert.match(cursor, /=$/);
+    // Sent encoded it works; sent raw, `+` reads as a space and the cursor is refused.
+    assert.equal((await spaces(`?limit=5&cursor=${encodeURIComponent(cursor)}`)).status, 200);
+    assert.equal((await spaces(`?limit=5&cursor=${cursor}`)).status, 400);
+  });
+
+  test('spaces: description and icon are objects when asked for, null otherwise', async () => {
+    const plain = await spaces('?limit=1');
+    assert.equal(plain.body.results[0].description, null);
+    assert.equal(plain.body.results[0].icon, null);
+    const rich = await spaces('?limit=1&description-format=plain&include-icon=true');
+    assert.equal(rich.body.results[0].description.plain.representation, 'plain');
+    assert.equal(typeof rich.body.results[0].icon.path, 'string');
+  });
+
+  test("quota 429 as in Atlassian's example: long Retry-After, reset at the top of the hour, reason, structured and counters", async () => {
+    emu.inject(quotaFault(Date.now()));
+    const r = await spaces();
+    assert.equal(r.status, 429);
+    const wait = Number(r.headers.get('retry-after'));
+    assert.ok(wait > 0 && wait <= 3600);
+    const reset = Date.parse(r.headers.get('x-ratelimit-reset')!);
+    assert.equal(reset % HOUR, 0, 'the top of the hour');
+    assert.equal(r.headers.get('ratelimit-reason'), 'confluence-quota-global-based');
+    assert.match(r.headers.get('ratelimit')!, /^"global-app-quota";r=0;t=\d+$/);
+    assert.ok(r.headers.get('ratelimit-policy'));
+  });
+
+  test('the hourly points quota: counters on every answer, near-limit under 20%, then 429 until the window resets', async () => {
+    emu.quota = { points: 10, cost: 2, windowMs: HOUR, anchor: emu.now() };
+    try {
+      const answers = [];
+      for (let i = 0; i < 6; i++) answers.push(await spaces('?limit=1'));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200, 429]);
+      assert.deepEqual(answers.slice(0, 5).map((a) => a.headers.get('x-ratelimit-remaining')), ['8', '6', '4', '2', '0']);
+      assert.equal(answers[4]!.headers.get('x-ratelimit-nearlimit'), 'true');
+      assert.equal(answers[0]!.headers.get('x-ratelimit-nearlimit'), null);
+      assert.ok(Number(answers[5]!.headers.get('retry-after')) > 3000, 'about an hour');
+      assert.equal(answers[5]!.headers.get('ratelimit-reason'), 'confluence-quota-global-based');
+      emu.advance(HOUR);
+      at = emu.issueGrant(app.clientId).accessToken; // the old one expired with the hour
+      assert.equal((await spaces('?limit=1')).status, 200, 'a new window');
+    } finally {
+      emu.quota = undefined;
+    }
+  });
+
+  test('burst 429s carry no quota reason; a 429 can come with no Retry-After and no reason at all', async () => {
+    emu.rateLimit = { perSecond: 1, burst: 1 };
+    try {
+      await spaces();
+      const burst = await spaces();
+      assert.equal(burst.status, 429);
+      assert.ok(burst.headers.get('retry-after'));
+      assert.equal(burst.headers.get('ratelimit-reason'), null);
+    } finally {
+      emu.rateLimit = undefined;
+    }
+    emu.inject({ kind: '429' });
+    const bare = await spaces();
+    assert.equal(bare.status, 429);
+    assert.equal(bare.headers.get('retry-after'), null);
+    assert.equal(bare.headers.get('ratelimit-reason'), null);
   });
 });

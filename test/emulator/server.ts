@@ -30,6 +30,17 @@ export interface EmulatorUser {
   name: string;
   email: string;
   siteIds: string[];
+  nickname?: string;
+  zoneinfo?: string;
+  jobTitle?: string;
+}
+
+/** An entry of accessible-resources the grant also returns, as captured: another product's site, say. */
+export interface ExtraResource {
+  id: string;
+  name: string;
+  url: string;
+  scopes: string[];
 }
 
 export type FaultKind = '429' | '503' | '500' | 'slow' | 'drop' | 'malformed';
@@ -46,6 +57,8 @@ export interface Fault {
   /** Sent as X-RateLimit-Reset when set (ISO 8601). */
   rateLimitReset?: string;
   reason?: string;
+  /** Any other headers to send with it (the structured RateLimit ones, the Beta- variants...). */
+  headers?: Record<string, string>;
   delayMs?: number;
 }
 
@@ -77,10 +90,35 @@ export interface EmulatorOptions {
   expiredTokenStatus?: 401 | 404;
   /** A token bucket the API enforces, like Atlassian's burst limits. */
   rateLimit?: { perSecond: number; burst: number } | undefined;
+  /** Atlassian's points-based hourly quota: a 429 shaped like its documented example once used up. */
+  quota?: QuotaOptions | undefined;
+  /**
+   * accessible-resources as captured from real grants: each site once per product (a Jira entry with
+   * Jira's scopes beside the Confluence one, same id), instead of once.
+   */
+  entryPerProduct?: boolean;
+  /** More accessible-resources entries, e.g. a site that has Jira only. */
+  extraResources?: ExtraResource[];
+  /** The id of the first space; real ones run to 9–10 digits. */
+  spaceIdBase?: number;
+  /** Whether a scope failure carries X-Failure-Category (captures show it is not always there). */
+  scopeFailureHeader?: boolean;
   authPort?: number;
   apiPort?: number;
   /** Seeds every site with the ENG space and the real pages of the ADF corpus (see pages.ts). */
   pages?: boolean;
+}
+
+export interface QuotaOptions {
+  /** Points a window allows (Atlassian's default global pool: 65,000 an hour per app). */
+  points: number;
+  /** Points one request costs (a read of core objects: about 2). */
+  cost?: number;
+  /** The window; Atlassian's is the UTC hour. Tests shorten it to see a reset. */
+  windowMs?: number;
+  /** Where windows start (default 0: windows aligned like the UTC hour). */
+  anchor?: number;
+  reason?: string;
 }
 
 export const MINUTE = 60_000;
@@ -166,7 +204,8 @@ export const DEFAULT_USER: EmulatorUser = {
   siteIds: [DEFAULT_SITES[0]!.id],
 };
 
-const SPACE_TYPES = ['global', 'collaboration', 'knowledge_base', 'personal'] as const;
+/** The seven types v2 knows; real 2026 sites return `onboarding` too. */
+export const EMULATED_SPACE_TYPES = ['global', 'collaboration', 'knowledge_base', 'personal', 'system', 'onboarding', 'xflow_sample_space'] as const;
 const SORTS = new Set(['id', '-id', 'key', '-key', 'name', '-name']);
 
 export interface SpaceRecord {
@@ -180,21 +219,23 @@ export interface SpaceRecord {
   homepageId: string;
   spaceOwnerId: string | null;
   currentActiveAlias: string;
-  description: null;
-  icon: null;
+  description: null | Record<string, { value: string; representation: string }>;
+  icon: null | { path: string; apiDownloadLink: string };
   _links: { webui: string };
 }
 
 /** The spaces a site holds: deterministic, so tests can predict every page. */
-export function makeSpaces(count: number): SpaceRecord[] {
+export function makeSpaces(count: number, idBase = 100000): SpaceRecord[] {
   const spaces: SpaceRecord[] = [];
+  // The first four types keep their old rotation; the rarer three come up once every ten spaces.
+  const typeOf = (i: number) => (i % 10 === 9 ? EMULATED_SPACE_TYPES[4 + ((i / 10) | 0) % 3]! : EMULATED_SPACE_TYPES[i % 4]!);
   for (let i = 0; i < count; i++) {
     const key = `SP${String(i).padStart(5, '0')}`;
     spaces.push({
-      id: String(100000 + i),
+      id: String(idBase + i),
       key,
       name: `Space ${i}`,
-      type: SPACE_TYPES[i % SPACE_TYPES.length]!,
+      type: typeOf(i),
       status: i % 7 === 6 ? 'archived' : 'current',
       authorId: DEFAULT_USER.accountId,
       createdAt: new Date(Date.UTC(2024, 0, 1) + i * DAY).toISOString(),
@@ -207,6 +248,33 @@ export function makeSpaces(count: number): SpaceRecord[] {
     });
   }
   return spaces;
+}
+
+/** [invented] The body of a 429: no captured one was found; the product reads only the status and headers. */
+const TOO_MANY_REQUESTS = { errors: [{ status: 429, code: 'TOO_MANY_REQUESTS', title: 'Too Many Requests', detail: null }] };
+
+/**
+ * A 429 fault shaped like Atlassian's documented quota example: Retry-After counting down to the top
+ * of the next UTC hour (their example: 1847 s), X-RateLimit-Reset at that hour, the quota reason, and
+ * the structured headers of the newer enforcement.
+ */
+export function quotaFault(now: number, overrides: Partial<Fault> = {}): Fault {
+  const reset = (Math.floor(now / HOUR) + 1) * HOUR;
+  const seconds = Math.ceil((reset - now) / 1000);
+  return {
+    kind: '429',
+    retryAfter: String(seconds),
+    rateLimitReset: new Date(reset).toISOString(),
+    reason: 'confluence-quota-global-based',
+    headers: {
+      'x-ratelimit-limit': '65000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-nearlimit': 'true',
+      ratelimit: `"global-app-quota";r=0;t=${seconds}`,
+      'ratelimit-policy': '"global-app-quota";q=65000;w=3600',
+    },
+    ...overrides,
+  };
 }
 
 function token(prefix: string): string {
@@ -227,6 +295,10 @@ export class AtlassianEmulator {
   revokeSupported: boolean;
   expiredTokenStatus: 401 | 404;
   rateLimit: { perSecond: number; burst: number } | undefined;
+  quota: QuotaOptions | undefined;
+  entryPerProduct: boolean;
+  extraResources: ExtraResource[];
+  scopeFailureHeader: boolean;
   readonly requests: RecordedRequest[] = [];
   /** Spaces by id, the page tree, every version, CQL search (see pages.ts). */
   readonly pages = new PageStore(() => this.now());
@@ -246,6 +318,7 @@ export class AtlassianEmulator {
   private faults: Fault[] = [];
   private clockOffset = 0;
   private bucket = { tokens: 0, at: 0 };
+  private quotaUse = { window: -1, points: 0 };
   private readonly families = new Map<string, Family>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
   private readonly accessTokens = new Map<string, AccessRecord>();
@@ -268,6 +341,10 @@ export class AtlassianEmulator {
     this.revokeSupported = options.revokeSupported ?? true;
     this.expiredTokenStatus = options.expiredTokenStatus ?? 401;
     this.rateLimit = options.rateLimit;
+    this.quota = options.quota;
+    this.entryPerProduct = options.entryPerProduct ?? false;
+    this.extraResources = options.extraResources ?? [];
+    this.scopeFailureHeader = options.scopeFailureHeader ?? true;
   }
 
   // ---- control surface for tests -------------------------------------------------------------
@@ -282,7 +359,7 @@ export class AtlassianEmulator {
   }
 
   addSite(site: EmulatorSite): void {
-    this.sites.set(site.id, { ...site, spaces: makeSpaces(site.spaceCount) });
+    this.sites.set(site.id, { ...site, spaces: makeSpaces(site.spaceCount, this.options.spaceIdBase) });
     if (this.options.pages) {
       this.seeded.set(site.id, seedPages(this.pages, site.id));
       // The page spaces are listed by /spaces too (after the generated ones), so a key resolves to its id.
@@ -302,6 +379,23 @@ export class AtlassianEmulator {
     };
     this.apps.set(full.clientId, full);
     return full;
+  }
+
+  /** Uses up the quota of the current window, as other work of the same app would have. */
+  useUpQuota(): void {
+    if (!this.quota) throw new Error('no quota configured');
+    this.quotaUse = { window: this.quotaWindow(), points: this.quota.points };
+  }
+
+  /** When the current quota window ends (emulator clock). */
+  quotaResetAt(): number {
+    const { windowMs = HOUR, anchor = 0 } = this.quota ?? {};
+    return anchor + (this.quotaWindow() + 1) * windowMs;
+  }
+
+  private quotaWindow(): number {
+    const { windowMs = HOUR, anchor = 0 } = this.quota ?? {};
+    return Math.floor((this.now() - anchor) / windowMs);
   }
 
   inject(fault: Fault): void {
@@ -436,13 +530,15 @@ export class AtlassianEmulator {
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
     if (fault.rateLimitReset !== undefined) headers['x-ratelimit-reset'] = fault.rateLimitReset;
+    Object.assign(headers, fault.headers);
     switch (fault.kind) {
       case '429':
         this.stats.rateLimited++;
         if (fault.reason) headers['ratelimit-reason'] = fault.reason;
-        send(429, { errors: [{ status: 429, code: 'TOO_MANY_REQUESTS', title: 'Too Many Requests', detail: null }] }, headers);
+        send(429, TOO_MANY_REQUESTS, headers);
         return true;
       case '503':
+        // [invented] The 503 body: no source shows one; the product must not depend on it.
         send(503, { errors: [{ status: 503, code: 'SERVICE_UNAVAILABLE', title: 'Service Unavailable', detail: null }] }, headers);
         return true;
       case '500':
@@ -560,6 +656,8 @@ export class AtlassianEmulator {
     record: RecordedRequest,
   ): void {
     const f = body.fields;
+    // [invented] This wording, and the exchange errors below other than 401 access_denied and the refresh
+    // rejections, come from no captured response: the product must decide by `error`, never by description.
     if (!f) return void send(400, { error: 'invalid_request', error_description: 'Unsupported content type or body.' });
     const app = this.apps.get(f.client_id ?? '');
     // The token endpoint demands the secret even when PKCE is used.
@@ -683,14 +781,19 @@ export class AtlassianEmulator {
     send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
   ): Promise<void> {
     const limited = this.takeRateToken();
-    if (limited) return void send(429, { errors: [{ status: 429, code: 'TOO_MANY_REQUESTS', title: 'Too Many Requests', detail: null }] }, limited);
+    if (limited) return void send(429, TOO_MANY_REQUESTS, limited);
+    const quota = this.takeQuota();
+    if (quota.exceeded) return void send(429, TOO_MANY_REQUESTS, quota.headers);
+    // Every answer inside the quota carries its counters.
+    const plainSend = send;
+    send = (status, payload, headers = {}) => plainSend(status, payload, { ...quota.headers, ...headers });
 
     const auth = this.authenticate(req);
     if (auth.status) return void send(auth.status, auth.body);
     const family = auth.family!;
     const scopeFailure = (scope: string) => {
       if (family.scopes.includes(scope)) return false;
-      send(401, { code: 401, message: 'Unauthorized; scope does not match' }, { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' });
+      send(401, { code: 401, message: 'Unauthorized; scope does not match' }, this.scopeFailureHeader ? { 'x-failure-category': 'FAILURE_CLIENT_SCOPE_CHECK' } : {});
       return true;
     };
 
@@ -698,28 +801,33 @@ export class AtlassianEmulator {
     if (handlePagesRequest(this.pages, { method: req.method ?? 'GET', url, body: body.text, scopes: family.scopes, siteUrl, send })) return;
     if (req.method !== 'GET') return this.unexpected(req, url, send);
     if (url.pathname === '/oauth/token/accessible-resources') {
+      const avatarUrl = 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png';
       const resources = this.user.siteIds
         .map((id) => this.sites.get(id))
         .filter((s) => s !== undefined)
-        .map((s) => ({
-          id: s.id,
-          name: s.name,
-          url: s.url,
-          scopes: family.scopes.filter((x) => x.includes('confluence')),
-          avatarUrl: `https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png`,
-        }));
-      return void send(200, resources);
+        .flatMap((s) => [
+          // Captured grants list a site once per product, same id, told apart by scopes only.
+          ...(this.entryPerProduct ? [{ id: s.id, name: s.name, url: s.url, scopes: ['read:jira-work', 'read:jira-user'], avatarUrl }] : []),
+          { id: s.id, name: s.name, url: s.url, scopes: family.scopes.filter((x) => x.includes('confluence')), avatarUrl },
+        ]);
+      return void send(200, [...resources, ...this.extraResources.map((r) => ({ ...r, avatarUrl }))]);
     }
     if (url.pathname === '/me') {
       if (scopeFailure('read:me')) return;
+      // Every field of the captured /me, not only the ones the product reads.
       return void send(200, {
         account_type: 'atlassian',
         account_id: this.user.accountId,
         email: this.user.email,
+        email_verified: true,
         name: this.user.name,
         picture: 'https://avatar-management.example/avatar.png',
         account_status: 'active',
+        nickname: this.user.nickname ?? this.user.name.split(' ')[0],
+        zoneinfo: this.user.zoneinfo ?? 'Europe/London',
         locale: 'en-GB',
+        extended_profile: { job_title: this.user.jobTitle ?? 'Engineer', organization: 'Acme', department: 'Platform', location: 'London', team_type: 'Software Development' },
+        last_updated: '2025-06-02T09:14:31.512Z',
       });
     }
     const match = /^\/ex\/confluence\/([^/]+)(\/wiki\/api\/v2\/spaces)$/.exec(url.pathname);
@@ -769,7 +877,44 @@ export class AtlassianEmulator {
       'x-ratelimit-limit': String(burst),
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': new Date(now + waitS * 1000).toISOString(),
-      'ratelimit-reason': 'confluence-quota-global-based',
+      // Burst 429s carry no quota reason: only the hourly quotas name one.
+    };
+  }
+
+  /**
+   * Atlassian's hourly points quota, windows aligned to the emulator clock (the UTC hour by default).
+   * Exceeded, it answers like Atlassian's documented example: a long Retry-After, X-RateLimit-Reset at
+   * the top of the window, RateLimit-Reason, and the structured RateLimit/RateLimit-Policy headers.
+   * [unconfirmed] Whether successful responses carry X-RateLimit-Remaining/NearLimit every time.
+   */
+  private takeQuota(): { exceeded: boolean; headers: Record<string, string> } {
+    if (!this.quota) return { exceeded: false, headers: {} };
+    const { points, cost = 2, windowMs = HOUR, reason = 'confluence-quota-global-based' } = this.quota;
+    const now = this.now();
+    const window = this.quotaWindow();
+    if (window !== this.quotaUse.window) this.quotaUse = { window, points: 0 };
+    const reset = this.quotaResetAt();
+    const exceeded = this.quotaUse.points + cost > points;
+    if (!exceeded) this.quotaUse.points += cost;
+    const remaining = Math.max(0, points - this.quotaUse.points);
+    const headers: Record<string, string> = {
+      'x-ratelimit-limit': String(points),
+      'x-ratelimit-remaining': String(remaining),
+      'x-ratelimit-reset': new Date(reset).toISOString(),
+      ...(remaining < points * 0.2 ? { 'x-ratelimit-nearlimit': 'true' } : {}),
+    };
+    if (!exceeded) return { exceeded, headers };
+    this.stats.rateLimited++;
+    const seconds = Math.max(1, Math.ceil((reset - now) / 1000));
+    return {
+      exceeded,
+      headers: {
+        ...headers,
+        'retry-after': String(seconds),
+        'ratelimit-reason': reason,
+        ratelimit: `"global-app-quota";r=0;t=${seconds}`,
+        'ratelimit-policy': `"global-app-quota";q=${points};w=${Math.round(windowMs / 1000)}`,
+      },
     };
   }
 
@@ -788,13 +933,20 @@ export class AtlassianEmulator {
     const ids = list('ids');
     const keys = list('keys');
     if (ids.length > 250 || keys.length > 250) return bad('at most 250 ids or keys');
-    const types = list('type');
+    // v2 takes ONE type per request: a list is refused, as an unknown type is.
+    const typeValues = q.getAll('type');
+    if (typeValues.length > 1 || typeValues.some((t) => t.includes(','))) return bad('type accepts a single value');
+    if (typeValues.some((t) => !(EMULATED_SPACE_TYPES as readonly string[]).includes(t))) return bad(`type must be one of ${EMULATED_SPACE_TYPES.join(', ')}`);
+    const types = typeValues;
+    const descriptionFormat = q.get('description-format');
+    if (descriptionFormat !== null && descriptionFormat !== 'plain' && descriptionFormat !== 'view') return bad('description-format must be plain or view');
+    const includeIcon = q.get('include-icon') === 'true';
     const statuses = list('status');
     if (statuses.some((s) => s !== 'current' && s !== 'archived')) return bad('status must be current or archived');
     const sort = q.get('sort');
     if (sort !== null && !SORTS.has(sort)) return bad(`sort must be one of ${[...SORTS].join(', ')}`);
 
-    const filterKey = JSON.stringify([ids, keys, types, statuses, sort]);
+    const filterKey = JSON.stringify([ids, keys, types, statuses, sort, descriptionFormat, includeIcon]);
     let offset = 0;
     const cursor = q.get('cursor');
     if (cursor !== null) {
@@ -815,11 +967,20 @@ export class AtlassianEmulator {
       const value = (s: SpaceRecord) => (field === 'id' ? Number(s.id) : s[field]);
       spaces = [...spaces].sort((a, b) => (value(a) < value(b) ? -dir : value(a) > value(b) ? dir : 0));
     }
-    const page = spaces.slice(offset, offset + limit);
+    // description and icon are objects only when asked for (description-format, include-icon), else null.
+    const page = spaces.slice(offset, offset + limit).map((space) => ({
+      ...space,
+      description: descriptionFormat
+        ? { [descriptionFormat]: { value: descriptionFormat === 'view' ? `<p>The ${space.name} space</p>` : `The ${space.name} space`, representation: descriptionFormat } }
+        : null,
+      icon: includeIcon ? { path: `/wiki/aa-avatar/${space.id}`, apiDownloadLink: `/wiki/rest/api/space/${space.key}/icon` } : null,
+    }));
     const links: Record<string, string> = { base: `${site.url}/wiki` };
     const headers: Record<string, string> = {};
     if (offset + limit < spaces.length) {
-      const next = crypto.randomBytes(12).toString('base64url');
+      // Real cursors are standard base64 with `+`, `/` and `=` padding; the link percent-encodes them so it
+      // can be followed as it is ([unconfirmed] whether Atlassian's does: the client decodes either form).
+      const next = Buffer.concat([Buffer.from([0xfb, 0xef, 0xbe, 0xff, 0xff, 0xff]), crypto.randomBytes(10)]).toString('base64');
       this.cursors.set(next, { offset: offset + limit, filter: filterKey });
       const nextQuery = new URLSearchParams(q);
       nextQuery.set('cursor', next);

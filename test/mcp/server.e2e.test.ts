@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { AtlassianEmulator, DEFAULT_SITES } from '../emulator/server.js';
+import { AtlassianEmulator, DEFAULT_SITES, quotaFault } from '../emulator/server.js';
 import { BIN, FAKE_BROWSER, freePort, tempHome } from '../support/cli.js';
 import { coreFor, seedLogin } from '../support/core.js';
 import { loginCompleteSchema, loginStartSchema, logoutSchema, spacesListSchema, statusSchema } from '../../src/mcp/schemas.js';
@@ -226,6 +226,57 @@ describe('serve --mcp', () => {
       assert.match(out, /claude mcp add confluence -- confluence-adf serve --mcp/);
       assert.match(out, /"mcpServers"/);
     } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('serve --mcp under an hourly quota', () => {
+  test('a quota 429 is an error result with retryAt; waitForQuota waits for the reset with progress notifications', async () => {
+    const { home, cleanup } = await tempHome();
+    await seedLogin(coreFor(home, emu), emu, Date.now());
+    const server = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });
+    try {
+      const fault = quotaFault(Date.now(), { path: '/ex/confluence/' });
+      emu.inject(fault);
+      const refused = await server.client.callTool({ name: 'spaces_list', arguments: {} });
+      assert.equal(refused.isError, true);
+      const facts = refused.structuredContent as { code: string; retryAt: string };
+      assert.equal(facts.code, 'QUOTA_EXCEEDED');
+      assert.ok(Math.abs(Date.parse(facts.retryAt) - Date.parse(fault.rateLimitReset!)) < 5000, facts.retryAt);
+      assert.match(text(refused), /hourly request quota/);
+      assert.match(text(refused), /waitForQuota/);
+      const before = emu.requestsTo('api', '/ex/confluence/').length;
+      const again = await server.client.callTool({ name: 'spaces_list', arguments: { limit: 2 } });
+      assert.equal(again.isError, true);
+      assert.equal(emu.requestsTo('api', '/ex/confluence/').length, before, 'held without a request');
+      const status = statusSchema.parse((await server.client.callTool({ name: 'auth_status', arguments: {} })).structuredContent);
+      assert.ok(status.quota?.pausedUntil);
+    } finally {
+      emu.clearFaults();
+      await server.close();
+      await cleanup();
+    }
+  });
+
+  test('waitForQuota: true holds the call until the window resets, sending progress, then answers', async () => {
+    const { home, cleanup } = await tempHome();
+    await seedLogin(coreFor(home, emu), emu, Date.now());
+    const server = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });
+    try {
+      emu.quota = { points: 100, windowMs: 3000, anchor: emu.now() };
+      emu.useUpQuota();
+      const resetAt = emu.quotaResetAt();
+      const progress: { progress: number; message?: string }[] = [];
+      const result = await server.client.callTool({ name: 'spaces_list', arguments: { limit: 2, waitForQuota: true } }, { onprogress: (p) => progress.push(p) });
+      assert.ok(!result.isError, text(result));
+      assert.equal(spacesListSchema.parse(result.structuredContent).results.length, 2);
+      assert.ok(Date.now() >= resetAt, 'answered after the reset');
+      assert.ok(progress.length >= 1, 'at least one progress notification');
+      assert.match(progress[0]!.message ?? '', /quota/);
+    } finally {
+      emu.quota = undefined;
+      await server.close();
       await cleanup();
     }
   });

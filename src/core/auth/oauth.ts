@@ -89,7 +89,7 @@ export async function exchangeCode(
     });
     return toTokenSet(response);
   } catch (error) {
-    throw mapOAuthError(error, 'exchange', client.authUrl);
+    throw mapOAuthError(error, 'exchange', client.authUrl, pending.redirectUri);
   }
 }
 
@@ -134,7 +134,7 @@ interface OAuthLikeError {
 }
 
 /** Turns openid-client's errors into AppErrors that name the fix. Never includes a token. */
-export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string): AppError {
+export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string, redirectUri?: string): AppError {
   if (error instanceof AppError) return error;
   const e = (error ?? {}) as OAuthLikeError;
   const description = e.error_description ? ` (${e.error_description})` : '';
@@ -176,11 +176,13 @@ export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', aut
       );
     }
     if (phase === 'exchange' && e.error === 'invalid_grant') {
+      // Atlassian promises no wording that tells a redirect_uri mismatch from a stale code, so the hint
+      // names both; a description that does say redirect only sharpens the code.
       const redirect = /redirect/i.test(e.error_description ?? '');
+      const uri = redirectUri ?? 'http://localhost:PORT/oauth/callback';
       return new AppError(redirect ? 'REDIRECT_URI_MISMATCH' : 'AUTHORIZE_FAILED', `Atlassian refused the sign-in code${description}.`, {
-        hint: redirect
-          ? 'The callback URL of your app must be exactly http://localhost:PORT/oauth/callback for the --callback-port you use.'
-          : 'The code may have expired or been used already: run `confluence-adf auth login` again.',
+        hint: `Check that your app's callback URL (Developer Console → your app → Authorization) is exactly ${uri}, character for character; otherwise the code expired or was used already. Then run \`confluence-adf auth login\` again.`,
+        details: { redirectUri: uri },
         cause: error,
       });
     }

@@ -1,6 +1,6 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { Env } from '../config.js';
-import { resolveServiceUrls } from '../config.js';
+import { serviceUrlsForLogin } from '../config.js';
 import type { StoredLogin, TokenStore } from '../store/token-store.js';
 import { refreshGrant } from './oauth.js';
 
@@ -11,11 +11,20 @@ export const ABSOLUTE_LIMIT_MS = 365 * DAY;
 export const LIMIT_WARNING_MS = 14 * DAY;
 const MAX_MARGIN_MS = 5 * MINUTE;
 
-/** The steps of a refresh at which a test can make the process die (see CONFLUENCE_ADF_TEST_CRASH_AT). */
-export type RefreshStep = 'after-lock' | 'after-token-response' | 'during-write';
+/**
+ * The steps of a refresh at which a test can make the process die or pause (see
+ * CONFLUENCE_ADF_TEST_CRASH_AT and CONFLUENCE_ADF_TEST_PAUSE_AT).
+ */
+export type RefreshStep = 'after-lock' | 'before-token-request' | 'after-token-response' | 'during-write';
+
+/** The refresh lock as its holder sees it. */
+export interface HeldLock {
+  /** Throws (and the lock is taken again and `fn` rerun) when another process took the lock over. */
+  assertHeld(): void;
+}
 
 /** Runs `fn` while holding the cross-process refresh lock. */
-export type RefreshLock = <T>(fn: () => Promise<T>) => Promise<T>;
+export type RefreshLock = <T>(fn: (lock: HeldLock) => Promise<T>) => Promise<T>;
 
 export interface SessionDeps {
   store: TokenStore;
@@ -108,14 +117,14 @@ export class Session {
 
   private refresh(seen: { seenRefreshToken: string | undefined; rejected: string | undefined }): Promise<StoredLogin> {
     this.inflight ??= this.deps
-      .withRefreshLock(() => this.refreshUnderLock(seen))
+      .withRefreshLock((lock) => this.refreshUnderLock(seen, lock))
       .finally(() => {
         this.inflight = undefined;
       });
     return this.inflight;
   }
 
-  private async refreshUnderLock(seen: { seenRefreshToken: string | undefined; rejected: string | undefined }): Promise<StoredLogin> {
+  private async refreshUnderLock(seen: { seenRefreshToken: string | undefined; rejected: string | undefined }, lock: HeldLock): Promise<StoredLogin> {
     this.deps.crashAt?.('after-lock');
     // Re-read under the lock: another process may have rotated the tokens while we waited for it.
     const login = await this.login();
@@ -127,12 +136,19 @@ export class Session {
     if (!refreshToken) {
       throw new AppError('SESSION_EXPIRED', 'Your Confluence session has ended and there is no refresh token to renew it.', { hint: LOGIN_HINT });
     }
-    const urls = resolveServiceUrls(this.deps.env, login.record);
+    const urls = serviceUrlsForLogin(this.deps.env, login.record);
+    this.deps.crashAt?.('before-token-request');
+    // The last moment to notice that a pause cost us the lock: past it, the refresh token is spent.
+    lock.assertHeld();
     let tokens;
     try {
       tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, refreshToken);
     } catch (error) {
-      if (error instanceof AppError && error.code === 'SESSION_EXPIRED') await this.dropDeadTokens(login);
+      if (error instanceof AppError && error.code === 'SESSION_EXPIRED') {
+        // Tokens another process stored meanwhile are alive: those are kept, and used.
+        const newer = await this.writeUnlessNewer(login, { record: { ...login.record, accessTokenExpiresAt: 0, updatedAt: this.deps.now() }, secrets: { clientSecret: login.secrets.clientSecret } });
+        if (newer && accessTokenUsable(newer, this.deps.now())) return newer;
+      }
       throw error;
     }
     this.deps.crashAt?.('after-token-response');
@@ -153,16 +169,21 @@ export class Session {
     };
     // The rotated refresh token must be durable before the new access token is used: the old one
     // dies ten minutes from now, and a crash must not leave us holding only the old one.
-    await this.deps.store.write(updated, { beforeRename: () => this.deps.crashAt?.('during-write') });
-    return updated;
+    return (await this.writeUnlessNewer(login, updated, () => this.deps.crashAt?.('during-write'))) ?? updated;
   }
 
-  /** Keeps client ID, secret and site (a new login needs them) and drops only the dead tokens. */
-  private async dropDeadTokens(login: StoredLogin): Promise<void> {
-    await this.deps.store.write({
-      record: { ...login.record, accessTokenExpiresAt: 0, updatedAt: this.deps.now() },
-      secrets: { clientSecret: login.secrets.clientSecret },
-    });
+  /**
+   * Writes `next` only while the store still holds the tokens of `read`. When another process stored
+   * newer ones meanwhile (this one was paused and lost the lock), those win and are returned.
+   */
+  private async writeUnlessNewer(read: StoredLogin, next: StoredLogin, beforeRename?: () => void): Promise<StoredLogin | undefined> {
+    try {
+      await this.deps.store.write(next, { ifTokensAre: read.secrets, ...(beforeRename ? { beforeRename } : {}) });
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'STORE_CHANGED')) throw error;
+      return this.login();
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { Env } from '../config.js';
-import { resolveServiceUrls } from '../config.js';
-import type { StoredLogin, TokenStore } from '../store/token-store.js';
+import { resolveServiceUrls, type ServiceUrls } from '../config.js';
+import type { Account, StoredLogin, TokenStore } from '../store/token-store.js';
+import type { ApiClient } from '../confluence/http.js';
+import { currentAccount } from '../confluence/sites.js';
 import { makeBundle, openBundle } from '../store/bundle.js';
 import { refreshGrant } from './oauth.js';
 import type { RefreshLock } from './session.js';
@@ -11,6 +13,8 @@ export interface TransferDeps {
   env: Env;
   now: () => number;
   withRefreshLock: RefreshLock;
+  /** An API client at `urls.apiUrl` that presents `token`: asks Atlassian whose login a bundle is. */
+  apiWithToken: (urls: ServiceUrls, token: string) => Promise<ApiClient>;
 }
 
 /**
@@ -43,26 +47,31 @@ export interface ImportResult {
 }
 
 /**
- * Imports a bundle: opens it, refuses to replace a different signed-in account unless `force`, proves
- * it by refreshing once (unless `offline`), and stores it. Any failure stores nothing.
+ * Imports a bundle: opens it (a plaintext one only when `plaintext` says it is expected), proves it by
+ * refreshing once (unless `offline`), refuses to replace a different signed-in account unless `force`,
+ * and stores it. Any failure stores nothing.
+ *
+ * Nothing in the bundle is trusted beyond its tokens: requests go where this machine's configuration
+ * says, and the account compared is the one Atlassian reports for the refreshed token, not the
+ * bundle's own claim (a hand-made bundle could claim anything).
  */
 export async function importLogin(
   deps: TransferDeps,
   text: string,
-  options: { passphrase: () => Promise<string>; offline: boolean; force: boolean },
+  options: { passphrase: () => Promise<string>; offline: boolean; force: boolean; plaintext: boolean },
 ): Promise<ImportResult> {
-  const bundled = await openBundle(text, options.passphrase);
+  const bundled = await openBundle(text, options.passphrase, { plaintext: options.plaintext });
+  const urls = resolveServiceUrls(deps.env);
   return deps.withRefreshLock(async () => {
     const existing = await deps.store.read().catch(() => undefined);
-    if (existing?.secrets.refreshToken && !options.force && !sameAccount(existing, bundled)) {
-      const who = (l: StoredLogin) => `${l.record.account?.name ?? l.record.clientId} on ${l.record.site.name}`;
-      throw new AppError('ACCOUNT_CONFLICT', `This machine is signed in as ${who(existing)}; the bundle is for ${who(bundled)}. Nothing was changed.`, {
-        hint: 'Pass --force to replace the current login, or `confluence-adf auth logout` first.',
+    const replacing = !!existing?.secrets.refreshToken && !options.force;
+    if (replacing && options.offline) {
+      throw new AppError('ACCOUNT_CONFLICT', `This machine is signed in as ${who(existing!, existing!.record.account)}, and an --offline import cannot ask Atlassian whose login the bundle is. Nothing was changed.`, {
+        hint: 'Import without --offline, pass --force to replace the current login, or `confluence-adf auth logout` first.',
       });
     }
-    let login = bundled;
+    let login: StoredLogin = { record: { ...bundled.record, ...urls }, secrets: bundled.secrets };
     if (!options.offline) {
-      const urls = resolveServiceUrls(deps.env, bundled.record);
       let tokens;
       try {
         tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: bundled.record.clientId, clientSecret: bundled.secrets.clientSecret }, bundled.secrets.refreshToken!);
@@ -75,9 +84,16 @@ export async function importLogin(
         if (error instanceof AppError) throw new AppError(error.code, `${error.message} The bundle was not imported.`, { hint: 'Try again, or pass --offline to import without proving it.' });
         throw error;
       }
+      const account = await currentAccount(await deps.apiWithToken(urls, tokens.accessToken));
+      if (replacing && !sameAccount(existing!.record.account, account)) {
+        throw new AppError('ACCOUNT_CONFLICT', `This machine is signed in as ${who(existing!, existing!.record.account)}; the bundle is for ${who(bundled, account)}. Nothing was changed.`, {
+          hint: 'Pass --force to replace the current login, or `confluence-adf auth logout` first.',
+        });
+      }
+      const { account: _claimed, ...record } = login.record;
       const now = deps.now();
       login = {
-        record: { ...bundled.record, accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000, refreshTokenIssuedAt: now, updatedAt: now },
+        record: { ...record, ...(account ? { account } : {}), accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000, refreshTokenIssuedAt: now, updatedAt: now },
         secrets: { ...bundled.secrets, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? bundled.secrets.refreshToken },
       };
     }
@@ -86,7 +102,11 @@ export async function importLogin(
   });
 }
 
-function sameAccount(a: StoredLogin, b: StoredLogin): boolean {
-  if (a.record.account && b.record.account) return a.record.account.accountId === b.record.account.accountId;
-  return a.record.clientId === b.record.clientId && a.record.site.cloudId === b.record.site.cloudId;
+function who(login: StoredLogin, account: Account | undefined): string {
+  return `${account?.name ?? 'an unnamed account'} on ${login.record.site.name}`;
+}
+
+/** Only two accounts Atlassian named can be the same: without a name, nothing proves it. */
+function sameAccount(a: Account | undefined, b: Account | undefined): boolean {
+  return !!a && !!b && a.accountId === b.accountId;
 }

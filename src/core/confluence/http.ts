@@ -1,6 +1,9 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { RateLimiter } from './rate-limit.js';
+import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
+
+export { parseRetryAfter } from './quota.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt (Atlassian suggests about 4). */
@@ -20,6 +23,11 @@ export interface ApiClientDeps {
   /** The session: a valid token, or a new one when `rejected` names the token the API refused. */
   accessToken: (options?: { rejected?: string }) => Promise<string>;
   limiter: RateLimiter;
+  /** The profile's quota pause, shared with every other process on disk. */
+  quota: QuotaState;
+  /** What to do when a quota pause holds a request: fail at once (the default), or wait for the reset. */
+  quotaPolicy?: () => QuotaPolicy | undefined;
+  sleep?: (ms: number) => Promise<void>;
   timeoutMs?: number;
   retry?: RetryPolicy;
   now?: () => number;
@@ -27,6 +35,17 @@ export interface ApiClientDeps {
   /** Receives one redacted line per request and response (for --verbose). */
   log?: (line: string) => void;
 }
+
+/** How a caller meets a quota pause. `onWait` hears about the wait when it starts and every few seconds. */
+export interface QuotaPolicy {
+  wait: boolean;
+  onWait?: (wait: { until: number; reason?: string; quota: boolean }) => void;
+  /** The pause ended and the request goes out. */
+  onResume?: () => void;
+}
+
+/** How often a waiting request re-reads the pause (another process may extend it) and reports progress. */
+const QUOTA_WAIT_TICK_MS = 5000;
 
 export interface ApiResponse<T> {
   body: T;
@@ -40,8 +59,9 @@ export interface ApiClient {
 }
 
 /**
- * How long to wait before retry `attempt` (1-based): Retry-After as a minimum, else X-RateLimit-Reset,
- * else exponential backoff from baseDelay with ×0.7–1.3 jitter, capped. Exported for unit tests.
+ * How long to wait before retry `attempt` (1-based): Retry-After (or the structured RateLimit `t=`) as a
+ * minimum, else X-RateLimit-Reset, else exponential backoff from baseDelay with ×0.7–1.3 jitter, capped.
+ * Exported for unit tests.
  */
 export function retryDelayMs(
   attempt: number,
@@ -52,25 +72,12 @@ export function retryDelayMs(
 ): number {
   const jitter = 0.7 + random() * 0.6;
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * jitter;
-  const retryAfter = parseRetryAfter(header(headers, 'retry-after'), now);
-  if (retryAfter !== undefined) return Math.max(retryAfter, 0) + Math.round(random() * 250);
-  const reset = Date.parse(header(headers, 'x-ratelimit-reset') ?? '');
-  if (Number.isFinite(reset) && reset > now) return reset - now + Math.round(random() * 250);
+  const { waitMs } = rateLimitFacts(headers, now);
+  if (waitMs !== undefined) return waitMs + Math.round(random() * 250);
   return Math.round(backoff);
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? date - now : undefined;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
+type RequestContext = { startedAt?: number; refreshed?: boolean; quotaPause?: QuotaPause };
 
 /** One got instance for every API call: limiter, bearer token, timeouts, retries and error mapping. */
 export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
@@ -79,6 +86,22 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const waited = new WeakMap<object, number>();
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** Holds a request while the profile's quota pause lasts: fails at once, or waits when the caller chose to. */
+  const holdForQuota = async () => {
+    for (let waited = false; ; waited = true) {
+      const pause = await deps.quota.activePause();
+      if (!pause) {
+        if (waited) deps.quotaPolicy?.()?.onResume?.();
+        return;
+      }
+      const policy = deps.quotaPolicy?.();
+      if (!policy?.wait) throw quotaError(pause, now());
+      policy.onWait?.({ until: pause.until, quota: pause.quota, ...(pause.reason ? { reason: pause.reason } : {}) });
+      await sleep(Math.max(0, Math.min(pause.until - now(), QUOTA_WAIT_TICK_MS)));
+    }
+  };
 
   const instance: Got = got.extend({
     prefixUrl: deps.apiUrl,
@@ -93,6 +116,8 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
         if (computedValue === 0) return 0;
+        // A quota pause is not retried: every request of the profile waits for the reset instead.
+        if ((error.options.context as RequestContext).quotaPause) return 0;
         // No answer at all (refused, reset, timed out): two quick retries, not Atlassian's long schedule,
         // so a machine that is offline hears so in seconds.
         if (!error.response && attemptCount > NETWORK_RETRIES) return 0;
@@ -103,9 +128,6 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
         const total = (waited.get(error.options) ?? 0) + delay;
         if (total > policy.maxTotalWaitMs) return 0;
         waited.set(error.options, total);
-        const reason = header(headers, 'ratelimit-reason') ?? header(headers, 'beta-ratelimit-reason') ?? '';
-        // A quota is shared by every request of the app: hold them all instead of hammering.
-        if (error.response?.statusCode === 429 && /quota/i.test(reason)) deps.limiter.pauseUntil(now() + delay);
         deps.log?.(`… ${error.response?.statusCode ?? error.code} — retry ${attemptCount} of ${policy.retries} in ${(delay / 1000).toFixed(1)} s`);
         return delay;
       },
@@ -114,6 +136,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       beforeRequest: [
         async (options) => {
           await deps.limiter.take();
+          await holdForQuota();
           const token = await deps.accessToken();
           options.headers.authorization = `Bearer ${token}`;
           (options.context as { startedAt?: number }).startedAt = Date.now();
@@ -122,8 +145,18 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       ],
       afterResponse: [
         async (response, retryWithMergedOptions) => {
-          const context = response.request.options.context as { startedAt?: number; refreshed?: boolean };
+          const context = response.request.options.context as RequestContext;
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
+          const facts = rateLimitFacts(response.headers, now());
+          await deps.quota.recordSeen(facts).catch(() => undefined);
+          if (response.statusCode === 429) {
+            const pause = pauseFor429(facts, now(), policy.maxTotalWaitMs);
+            if (pause) {
+              context.quotaPause = pause;
+              await deps.quota.recordPause(pause);
+              deps.log?.(`… 429 is a quota pause until ${new Date(pause.until).toISOString()}: every request of this profile waits for it`);
+            }
+          }
           if (response.statusCode === 401 && !isScopeFailure(response) && !context.refreshed) {
             // Refresh once and try once more; the session shares the refresh with every other caller.
             const sent = String(response.request.options.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -136,14 +169,24 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     },
   });
 
-  return {
-    async getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
+  /** Every call goes through here: errors mapped once, and a quota pause waited out when the caller chose to. */
+  const send = async <T>(call: () => Promise<Response<unknown>>, requiredScope: string | undefined): Promise<ApiResponse<T>> => {
+    for (;;) {
       try {
-        const response = await instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {});
+        const response = await call();
         return { body: response.body as T, headers: response.headers };
       } catch (error) {
-        throw mapApiError(error, options.requiredScope);
+        const mapped = mapApiError(error, requiredScope, now());
+        // The next attempt's beforeRequest hook holds it until the reset.
+        if (mapped.code === 'QUOTA_EXCEEDED' && deps.quotaPolicy?.()?.wait) continue;
+        throw mapped;
       }
+    }
+  };
+
+  return {
+    getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
+      return send<T>(() => instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {}), options.requiredScope);
     },
     async sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
       try {
@@ -160,8 +203,15 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
   };
 }
 
+/**
+ * The gateway's scope check: X-Failure-Category when it is sent, else the body's "scope does not match"
+ * (the header is not always there). A scope failure is never answered with a refresh.
+ */
 function isScopeFailure(response: Response): boolean {
-  return String(response.headers['x-failure-category'] ?? '').includes('SCOPE');
+  if (String(response.headers['x-failure-category'] ?? '').includes('SCOPE')) return true;
+  const body = response.body;
+  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? '');
+  return /scope does not match/i.test(text);
 }
 
 /** Query strings hold no secrets here, but a stray token= or code= would be; strip those values. */
@@ -179,7 +229,7 @@ function v2Detail(body: unknown): string | undefined {
 }
 
 /** Maps got's errors to AppErrors a person can act on. */
-export function mapApiError(error: unknown, requiredScope?: string): AppError {
+export function mapApiError(error: unknown, requiredScope?: string, now: number = Date.now()): AppError {
   if (error instanceof AppError) return error;
   // got wraps what a hook throws (the session's own AppErrors) in a RequestError.
   const inner = (error as { cause?: unknown }).cause;
@@ -209,6 +259,8 @@ export function mapApiError(error: unknown, requiredScope?: string): AppError {
         hint: 'Check the site and the identifiers, and that your account can see them in the browser.',
       });
     }
+    const pause = (response.request?.options.context as RequestContext | undefined)?.quotaPause;
+    if (status === 429 && pause) return quotaError(pause, now);
     if (status === 429) {
       return new AppError('RATE_LIMITED', 'Atlassian is rate-limiting this app and the retries ran out.', {
         hint: 'Wait a few minutes and run the command again; fewer --all runs at once help.',

@@ -10,12 +10,25 @@ interface ResourceBody {
   scopes?: unknown;
 }
 
-/** The sites the grant reaches, read defensively: unknown fields ignored, odd entries skipped. */
+const scopesOf = (r: ResourceBody) => (Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : []);
+const isConfluenceEntry = (r: ResourceBody) => scopesOf(r).some((s) => s.includes('confluence'));
+
+/**
+ * The sites the grant reaches, read defensively: unknown fields ignored, odd entries skipped. One site
+ * can come back once per product with the same id: it is counted once, from its Confluence entry, and
+ * a site whose only entries carry other products' scopes is no Confluence site for this app.
+ */
 export async function accessibleSites(api: ApiClient): Promise<Site[]> {
   const { body } = await api.getJson<unknown>('oauth/token/accessible-resources');
   if (!Array.isArray(body)) throw new AppError('BAD_RESPONSE', 'Atlassian listed the accessible sites in an unexpected shape.');
-  return (body as ResourceBody[])
-    .filter((r) => r && typeof r.id === 'string' && typeof r.url === 'string')
+  const entries = (body as ResourceBody[]).filter((r) => r && typeof r.id === 'string' && typeof r.url === 'string');
+  const byId = new Map<string, ResourceBody>();
+  for (const entry of entries) {
+    const seen = byId.get(entry.id as string);
+    if (!seen || (!isConfluenceEntry(seen) && isConfluenceEntry(entry))) byId.set(entry.id as string, entry);
+  }
+  return [...byId.values()]
+    .filter((r) => isConfluenceEntry(r) || scopesOf(r).length === 0)
     .map((r) => ({ cloudId: r.id as string, name: typeof r.name === 'string' ? r.name : (r.url as string), url: (r.url as string).replace(/\/+$/, '') }));
 }
 

@@ -3,7 +3,8 @@ import { SCOPE_FOR } from '../auth/scopes.js';
 import { AppError } from '../errors.js';
 import type { Site } from '../store/token-store.js';
 
-export const SPACE_TYPES = ['global', 'collaboration', 'knowledge_base', 'personal'] as const;
+/** Every type v2 knows; it takes one per request. */
+export const SPACE_TYPES = ['global', 'collaboration', 'knowledge_base', 'personal', 'system', 'onboarding', 'xflow_sample_space'] as const;
 export const SPACE_STATUSES = ['current', 'archived'] as const;
 export const SPACE_SORTS = ['id', '-id', 'key', '-key', 'name', '-name'] as const;
 
@@ -50,10 +51,25 @@ export function spacesSearchParams(query: SpacesQuery): URLSearchParams {
   return params;
 }
 
-/** The cursor inside a relative next link; never built or parsed beyond taking it out. */
+/**
+ * The cursor inside a relative next link; never built or parsed beyond taking it out. Real cursors are
+ * standard base64, and the link may carry a `+` raw: form decoding (URLSearchParams) would turn it into
+ * a space, so the value is only percent-decoded.
+ */
 export function cursorFromNext(next: unknown): string | undefined {
   if (typeof next !== 'string' || next === '') return undefined;
-  return new URL(next, 'https://placeholder.invalid').searchParams.get('cursor') ?? undefined;
+  const query = next.split('#')[0]!.split('?').slice(1).join('?');
+  for (const pair of query.split('&')) {
+    const at = pair.indexOf('=');
+    if (at < 0 || pair.slice(0, at) !== 'cursor') continue;
+    const raw = pair.slice(at + 1);
+    try {
+      return decodeURIComponent(raw) || undefined;
+    } catch {
+      return raw || undefined;
+    }
+  }
+  return undefined;
 }
 
 function normaliseSpace(raw: Record<string, unknown>, base: string | undefined, site: Site): Space | undefined {

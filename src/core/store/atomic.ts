@@ -23,8 +23,9 @@ export async function writeFileAtomic(file: string, data: string | Buffer, hooks
   } finally {
     await handle.close();
   }
-  hooks.beforeRename?.();
   try {
+    // The hook may refuse the write (a compare-and-swap that lost): the temp file goes with it.
+    hooks.beforeRename?.();
     await fs.promises.rename(temp, file);
   } catch (error) {
     await fs.promises.rm(temp, { force: true });

@@ -54,7 +54,7 @@ function invalid(message: string): AppError {
 }
 
 /** Opens a bundle; every way it can be wrong is a BUNDLE_INVALID error and nothing else happens. */
-export async function openBundle(text: string, passphrase: () => Promise<string>): Promise<StoredLogin> {
+export async function openBundle(text: string, passphrase: () => Promise<string>, options: { plaintext: boolean }): Promise<StoredLogin> {
   if (text.trim() === '') throw invalid('The bundle is empty.');
   let parsed: Partial<SealedBundle & PlainBundle>;
   try {
@@ -69,7 +69,15 @@ export async function openBundle(text: string, passphrase: () => Promise<string>
     });
   }
   let login: StoredLogin;
-  if (parsed.plaintext) login = parsed.plaintext;
+  if (parsed.plaintext) {
+    // Anyone can write a plaintext bundle; only the person who made one knowingly should import it.
+    if (!options.plaintext) {
+      throw new AppError('BUNDLE_INVALID', 'This bundle is not encrypted, so nothing shows it came from your `auth export`.', {
+        hint: 'If you exported it yourself with --plaintext, import it with `confluence-adf auth import --plaintext`. Nothing was stored.',
+      });
+    }
+    login = parsed.plaintext;
+  }
   else {
     const kdf = parsed.kdf;
     if (!kdf || kdf.name !== 'scrypt' || !isSealed(parsed.cipher) || typeof kdf.salt !== 'string') throw invalid('The bundle is damaged: its sealed part is missing.');

@@ -55,14 +55,24 @@ export type KeyLocation = 'keyring' | 'file';
 
 interface TokenFile {
   format: 'confluence-adf/tokens';
-  version: 1;
+  /** 1: only the secrets were authenticated; 2: the readable part is bound into the seal as well. */
+  version: 1 | 2;
   keyLocation: KeyLocation;
   record: LoginRecord;
   secrets: Sealed;
 }
 
 const FORMAT = 'confluence-adf/tokens';
-const AAD = 'confluence-adf/tokens/v1';
+const VERSION = 2;
+const V1_AAD = 'confluence-adf/tokens/v1';
+
+/**
+ * The associated data of a version 2 file: the readable part exactly as stored. Editing any of it
+ * (a URL, the site, the client ID, the key location) makes the seal fail to open.
+ */
+function boundAad(file: Pick<TokenFile, 'keyLocation' | 'record'>): string {
+  return `${FORMAT}/v${VERSION}\n${JSON.stringify({ keyLocation: file.keyLocation, record: file.record })}`;
+}
 const PENDING_FORMAT = 'confluence-adf/pending-login';
 const PENDING_AAD = 'confluence-adf/pending-login/v1';
 
@@ -120,48 +130,91 @@ export class TokenStore {
     return opened && { login: opened.login, keyLocation: opened.file.keyLocation };
   }
 
-  /** One read of the file, its key and its secrets. */
-  private async open(): Promise<{ file: TokenFile; key: Buffer; login: StoredLogin } | undefined> {
-    const file = await this.readFile();
-    if (!file) return undefined;
+  /** One read of the file, its key and its secrets; a version 1 file is rewritten as version 2. */
+  private async open(): Promise<{ file: TokenFile; key: Buffer; login: StoredLogin; raw: Buffer } | undefined> {
+    const read = await this.readFile();
+    if (!read) return undefined;
+    const { file, raw } = read;
     const key = await this.readKey(file.keyLocation);
     let secrets: LoginSecrets;
     try {
-      secrets = JSON.parse(unseal(key, file.secrets, AAD)) as LoginSecrets;
+      secrets = JSON.parse(unseal(key, file.secrets, file.version === 1 ? V1_AAD : boundAad(file))) as LoginSecrets;
     } catch (cause) {
-      throw this.corrupt('its encrypted part does not open with the stored key', cause);
+      throw this.corrupt(
+        file.version === 1
+          ? 'its encrypted part does not open with the stored key'
+          : 'its seal does not match its readable part (the URLs, site or client ID were edited) or the stored key',
+        cause,
+      );
     }
-    return { file, key, login: { record: file.record, secrets } };
+    const login = { record: file.record, secrets };
+    if (file.version !== 1) return { file, key, login, raw };
+    // An older file: its readable part was never authenticated, so it is sealed in now, provided the
+    // file is still the one just read (a refresh in another process may have replaced it meanwhile).
+    const upgraded = this.serialize(login, file.keyLocation, key);
+    try {
+      await writeFileAtomic(this.deps.paths.tokenFile, upgraded, { beforeRename: () => this.assertUnchanged(raw) });
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'STORE_CHANGED')) throw error;
+      return this.open();
+    }
+    return { file: JSON.parse(upgraded) as TokenFile, key, login, raw: Buffer.from(upgraded) };
   }
 
-  /** Writes the whole login atomically; the new file is on disk before this resolves. */
-  async write(login: StoredLogin, hooks: { beforeRename?: () => void } = {}): Promise<KeyLocation> {
-    let existing: { file: TokenFile; key: Buffer } | undefined;
+  private serialize(login: StoredLogin, keyLocation: KeyLocation, key: Buffer): string {
+    const readable = { keyLocation, record: login.record };
+    const file: TokenFile = { format: FORMAT, version: VERSION, ...readable, secrets: seal(key, JSON.stringify(login.secrets), boundAad(readable)) };
+    return JSON.stringify(file, null, 2) + '\n';
+  }
+
+  /** Throws STORE_CHANGED when the token file is no longer `raw` (another process wrote it). */
+  private assertUnchanged(raw: Buffer | undefined): void {
+    let now: Buffer | undefined;
+    try {
+      now = fs.readFileSync(this.deps.paths.tokenFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (raw === undefined ? now !== undefined : !now?.equals(raw)) {
+      throw new AppError('STORE_CHANGED', 'Another confluence-adf process replaced the stored login meanwhile.');
+    }
+  }
+
+  /**
+   * Writes the whole login atomically; the new file is on disk before this resolves. With `ifTokensAre`,
+   * writes only while the stored tokens are still those (compare-and-swap): a process that lost its
+   * lock never writes over tokens another process stored since, and gets STORE_CHANGED instead.
+   */
+  async write(login: StoredLogin, hooks: { beforeRename?: () => void; ifTokensAre?: LoginSecrets } = {}): Promise<KeyLocation> {
+    let existing: { file: TokenFile; key: Buffer; login: StoredLogin; raw: Buffer } | undefined;
     try {
       // A full open, not just a parse: a file whose secrets no longer open is damaged too, and kept.
       existing = await this.open();
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'STORE_CORRUPT')) throw error;
+      if (!(error instanceof AppError && error.code === 'STORE_CORRUPT') || hooks.ifTokensAre) throw error;
       await this.setAside();
+    }
+    const expected = hooks.ifTokensAre;
+    if (expected && !sameTokens(existing?.login.secrets, expected)) {
+      throw new AppError('STORE_CHANGED', 'Another confluence-adf process stored newer tokens meanwhile.');
     }
     const previous = existing?.file.keyLocation;
     const location = await this.chooseKeyLocation(previous);
     const key = existing && previous === location ? existing.key : await this.keyFor(location);
-    const file: TokenFile = {
-      format: FORMAT,
-      version: 1,
-      keyLocation: location,
-      record: login.record,
-      secrets: seal(key, JSON.stringify(login.secrets), AAD),
-    };
-    await writeFileAtomic(this.deps.paths.tokenFile, JSON.stringify(file, null, 2) + '\n', hooks);
+    await writeFileAtomic(this.deps.paths.tokenFile, this.serialize(login, location, key), {
+      beforeRename: () => {
+        hooks.beforeRename?.();
+        // Checked again at the last moment: the file read above may have been replaced since.
+        if (expected) this.assertUnchanged(existing?.raw);
+      },
+    });
     if (previous && previous !== location) await this.deleteKey(previous).catch(() => undefined);
     return location;
   }
 
   /** Saves a sign-in waiting for its callback URL; sealed with the same key as the tokens. */
   async writePending(pending: PendingLogin): Promise<void> {
-    const location = await this.chooseKeyLocation((await this.readFile().catch(() => undefined))?.keyLocation);
+    const location = await this.chooseKeyLocation((await this.readFile().catch(() => undefined))?.file.keyLocation);
     const key = await this.keyFor(location);
     const file = { format: PENDING_FORMAT, version: 1, keyLocation: location, expiresAt: pending.expiresAt, secrets: seal(key, JSON.stringify(pending), PENDING_AAD) };
     await writeFileAtomic(this.deps.paths.pendingFile, JSON.stringify(file, null, 2) + '\n');
@@ -214,7 +267,7 @@ export class TokenStore {
     });
   }
 
-  private async readFile(): Promise<TokenFile | undefined> {
+  private async readFile(): Promise<{ file: TokenFile; raw: Buffer } | undefined> {
     const raw = await readIfExists(this.deps.paths.tokenFile);
     if (raw === undefined) return undefined;
     this.tightenPermissions();
@@ -225,7 +278,7 @@ export class TokenStore {
       throw this.corrupt('it is not valid JSON (truncated or edited?)', cause);
     }
     if (parsed?.format !== FORMAT) throw this.corrupt('it is not a confluence-adf token file');
-    if (parsed.version !== 1) {
+    if (parsed.version !== 1 && parsed.version !== VERSION) {
       throw new AppError('STORE_CORRUPT', `The token file ${this.deps.paths.tokenFile} has version ${String(parsed.version)}, which this version of confluence-adf does not know.`, {
         hint: 'Upgrade confluence-adf, or run `confluence-adf auth login` to replace it (the old file is kept aside).',
       });
@@ -233,7 +286,7 @@ export class TokenStore {
     if ((parsed.keyLocation !== 'keyring' && parsed.keyLocation !== 'file') || !isSealed(parsed.secrets) || !isRecord(parsed.record)) {
       throw this.corrupt('required fields are missing');
     }
-    return parsed as TokenFile;
+    return { file: parsed as TokenFile, raw };
   }
 
   /** Files others could read (copied in, or an old umask) are put back to owner-only, and the user told. */
@@ -256,6 +309,14 @@ export class TokenStore {
     const aside = `${this.deps.paths.tokenFile}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
     await fs.promises.rename(this.deps.paths.tokenFile, aside);
     this.deps.onNotice?.(`The damaged token file was kept as ${aside}.`);
+  }
+
+  /**
+   * Fails now when --storage keyring cannot be honoured. A login calls it before the browser opens:
+   * finding out at the first write would come after the user approved, with the code already spent.
+   */
+  async checkStorage(): Promise<void> {
+    if (this.deps.storage === 'keyring') await this.chooseKeyLocation(undefined);
   }
 
   private async chooseKeyLocation(current: KeyLocation | undefined): Promise<KeyLocation> {
@@ -321,6 +382,10 @@ export class TokenStore {
     if (location === 'keyring') await this.deps.keyring.delete(this.keyAccount);
     else await removeFile(this.deps.paths.keyFile);
   }
+}
+
+function sameTokens(stored: LoginSecrets | undefined, expected: LoginSecrets): boolean {
+  return !!stored && stored.refreshToken === expected.refreshToken && stored.accessToken === expected.accessToken;
 }
 
 function isRecord(value: unknown): value is LoginRecord {

@@ -22,7 +22,8 @@ export function register(server: McpServer, deps: ToolDeps): void {
         const text = report.signedIn
           ? `Signed in to ${report.site!.name} (${report.site!.url})${report.account ? ` as ${report.account.name}` : ''}; ${report.check.performed ? (report.check.ok ? 'the token works' : `check failed: ${report.check.message}`) : 'not checked'}.`
           : `Not signed in${report.reason ? `: ${report.reason}` : ''}. Ask the user to run \`confluence-adf auth login\`, or call auth_login_start.`;
-        return ok(report as unknown as Record<string, unknown>, `[profile ${report.profile.name}] ${text}`);
+        const pause = report.quota?.pausedUntil ? ` Atlassian's hourly quota is used up: requests are held until ${report.quota.pausedUntil}.` : '';
+        return ok(report as unknown as Record<string, unknown>, `[profile ${report.profile.name}] ${text}${pause}`);
       }),
   );
 }

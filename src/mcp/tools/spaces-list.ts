@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/server';
 import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../../core/confluence/spaces.js';
 import { spacesListSchema } from '../schemas.js';
-import { guarded, ok, type ToolDeps } from '../context.js';
+import { guarded, ok, quotaPolicyFor, waitForQuotaArg, type ToolDeps } from '../context.js';
 
 export function register(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
@@ -21,21 +21,25 @@ export function register(server: McpServer, deps: ToolDeps): void {
         sort: z.enum(SPACE_SORTS).optional(),
         limit: z.number().int().min(1).max(250).optional().describe('Page size, 1 to 250 (default 25).'),
         cursor: z.string().optional().describe('The nextCursor of a previous call.'),
+        waitForQuota: waitForQuotaArg,
       }),
       outputSchema: spacesListSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: true },
     },
-    async (args) =>
+    async (args, ctx) =>
       guarded(deps, 'spaces_list', async () => {
         const core = await deps.core();
-        const site = await core.site(args.site);
-        const page = await core.spacesPage(site, {
+        const query = {
           limit: args.limit ?? 25,
           ...(args.type ? { type: args.type } : {}),
           ...(args.status ? { status: args.status } : {}),
           ...(args.keys ? { keys: args.keys } : {}),
           ...(args.sort ? { sort: args.sort } : {}),
           ...(args.cursor ? { cursor: args.cursor } : {}),
+        };
+        const { site, page } = await core.withQuotaPolicy(quotaPolicyFor(args.waitForQuota, ctx), async () => {
+          const site = await core.site(args.site);
+          return { site, page: await core.spacesPage(site, query) };
         });
         const lines = page.results.map((s) => `${s.key}\t${s.name}\t${s.type ?? ''}\t${s.status ?? ''}\t${s.url ?? ''}`);
         const text = `${page.results.length} space(s) on ${site.name}${page.nextCursor ? ' (more: pass nextCursor as cursor)' : ''}:\n${lines.join('\n')}`;

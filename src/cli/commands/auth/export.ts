@@ -1,5 +1,6 @@
 import type { CommandContext } from '../../main.js';
 import { colors } from '../../io.js';
+import { withProfile } from '../../hints.js';
 import { askPassphrase } from '../../passphrase.js';
 import { writeFileAtomic } from '../../../core/store/atomic.js';
 
@@ -30,7 +31,7 @@ export async function run(ctx: CommandContext, options: ExportOptions): Promise<
     ctx.say(`${c.yellow('!')} --keep: this machine keeps refreshing too. If both machines refresh the same login, Atlassian ends it for both.`);
   } else {
     ctx.say('This machine has stopped using it (refresh tokens rotate; two machines refreshing one login would end it).');
-    ctx.say('Import it elsewhere with `confluence-adf auth import`; run `confluence-adf auth login` to sign in here again.');
+    ctx.say(`Import it elsewhere with \`confluence-adf auth import\`; ${withProfile('run `confluence-adf auth login`', ctx.activeProfile())} to sign in here again.`);
   }
   return 0;
 }

@@ -8,6 +8,7 @@ import { askPassphrase } from '../../passphrase.js';
 export interface ImportOptions {
   offline?: boolean;
   force?: boolean;
+  plaintext?: boolean;
 }
 
 export async function run(ctx: CommandContext, options: ImportOptions, args: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function run(ctx: CommandContext, options: ImportOptions, args: str
     passphrase: () => askPassphrase(io, { confirm: false, stdinBusy: source === '-' }),
     offline: !!options.offline,
     force: !!options.force,
+    plaintext: !!options.plaintext,
   });
   const c = colors(io, io.stderr);
   const who = result.login.record.account ? ` as ${result.login.record.account.name}` : '';

@@ -6,11 +6,12 @@ import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
 import { canPrompt, colors, formatTime, spinner } from '../../io.js';
 import { resolveClientCredentials } from '../../credentials.js';
+import { withProfile } from '../../hints.js';
 
 export interface LoginOptions {
   clientId?: string;
   clientSecretStdin?: boolean;
-  callbackPort: string;
+  callbackPort?: string;
   callbackUrl?: string;
   scopes?: string;
   site?: string;
@@ -25,7 +26,8 @@ export async function run(ctx: CommandContext, options: LoginOptions): Promise<n
   core.refuseWithEnvToken('sign in');
   if (options.callbackUrl) return report(ctx, await core.completeDeferredLogin(options.callbackUrl), options);
 
-  const port = parsePort(options.callbackPort);
+  // The flag, else the environment, else what the last login of this profile used (the app's registered callback).
+  const port = options.callbackPort !== undefined ? parsePort(options.callbackPort) : (await core.configuredCallbackPort());
   const timeoutS = Number(options.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw usage(`Invalid --timeout "${options.timeout}".`, 'Pass --timeout with a number of seconds, e.g. --timeout 300.');
   const scopes = withOfflineAccess(options.scopes ? [options.scopes] : DEFAULT_SCOPES);
@@ -38,7 +40,7 @@ export async function run(ctx: CommandContext, options: LoginOptions): Promise<n
     const pending = await core.startDeferredLogin(request);
     ctx.say(`Open this address in a browser on any machine and approve:\n\n  ${pending.url}\n`);
     ctx.say(`The browser then fails to load http://localhost:${port}/… — that is expected. Copy that address from its address bar and run:\n`);
-    ctx.say(`  confluence-adf auth login --callback-url '<the address>'\n`);
+    ctx.say(`  ${withProfile("`confluence-adf auth login --callback-url '<the address>'`", ctx.activeProfile()).slice(1, -1)}\n`);
     ctx.say(`This sign-in waits until ${formatTime(pending.expiresAt)} (10 minutes).`);
     ctx.say(`(With a terminal you could instead forward the port, ssh -L ${port}:localhost:${port} <this host>, and run auth login there.)`);
     if (options.json) io.stdout.write(JSON.stringify({ signedIn: false, pending: true, url: pending.url, expiresAt: new Date(pending.expiresAt).toISOString() }, null, 2) + '\n');
