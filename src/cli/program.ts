@@ -1,10 +1,12 @@
 import { Argument, Command, Option, type OutputConfiguration } from 'commander';
 import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../core/confluence/spaces.js';
 import type { CommandContext } from './main.js';
+import { addPageWriteCommands } from './program-page-writes.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes: 0 success, 1 failure (network, Atlassian, storage), 2 usage error,
-            4 not signed in or a new login is needed, 130 interrupted.`;
+            4 not signed in or a new login is needed, 5 conflict (nothing written),
+            130 interrupted.`;
 
 export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> };
 export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
@@ -185,6 +187,8 @@ Exit codes: 0 valid, 1 not valid (the mistakes on stderr, the most useful first)
 JSON: { valid, errors: [ { path: JSON pointer into the document, message } ] }`,
     )
     .action(options.action(() => import('./commands/adf/validate.js')));
+
+  addPageWriteCommands(program, options.action, EXIT_CODES_HELP);
 
   program
     .command('serve')

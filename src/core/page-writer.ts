@@ -102,6 +102,12 @@ export interface WriteResult {
   counts?: number[];
 }
 
+/** The converter and the schema check, loaded together when a write needs them. */
+export async function loadDocTools(): Promise<DocTools> {
+  const [{ fromMarkdown, toMarkdown }, { validateAdf }] = await Promise.all([import('./adf/index.js'), import('./adf/validate.js')]);
+  return { fromMarkdown, toMarkdown, validateAdf };
+}
+
 const emptyDoc = (): AdfDoc => ({ type: 'doc', version: 1, content: [] });
 
 /** Creates, updates and edits pages without losing what the change did not touch, and without overwriting others. */

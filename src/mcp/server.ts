@@ -4,6 +4,9 @@ import { register as authStatus } from './tools/auth-status.js';
 import { register as authLogin } from './tools/auth-login.js';
 import { register as authLogout } from './tools/auth-logout.js';
 import { register as spacesList } from './tools/spaces-list.js';
+import { register as pageCreate } from './tools/page-create.js';
+import { register as pageUpdate } from './tools/page-update.js';
+import { register as pageEdit } from './tools/page-edit.js';
 
 /** The MCP server: registers the tools over the shared core; knows no transport. */
 export function createServer(deps: ToolDeps, version: string): McpServer {
@@ -20,5 +23,8 @@ export function createServer(deps: ToolDeps, version: string): McpServer {
   authLogin(server, deps);
   authLogout(server, deps);
   spacesList(server, deps);
+  pageCreate(server, deps);
+  pageUpdate(server, deps);
+  pageEdit(server, deps);
   return server;
 }

@@ -55,9 +55,13 @@ function fish(line: string): string[] {
 }
 
 const cases: [string, (got: string[]) => void][] = [
-  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['adf', 'auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['adf', 'auth', 'completion', 'pages', 'serve', 'spaces'])],
   ['confluence-adf adf ', (got) => assert.ok(got.includes('validate'), got.join(' '))],
   ['confluence-adf adf validate --j', (got) => assert.deepEqual(got, ['--json'])],
+  ['confluence-adf pages ', (got) => assert.ok(['create', 'edit', 'update'].every((verb) => got.includes(verb)), got.join(' '))],
+  ['confluence-adf pages update --ba', (got) => assert.deepEqual(got, ['--base-version'])],
+  ['confluence-adf pages edit --replace', (got) => assert.deepEqual(got, ['--replace', '--replace-text'])],
+  ['confluence-adf pages create --format ', (got) => assert.deepEqual(got, ['adf', 'markdown'])],
   ['confluence-adf au', (got) => assert.deepEqual(got, ['auth'])],
   ['confluence-adf auth lo', (got) => assert.deepEqual(got, ['login', 'logout'])],
   ['confluence-adf auth login --call', (got) => assert.deepEqual(got, ['--callback-port', '--callback-url'])],

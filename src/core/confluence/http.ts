@@ -54,7 +54,7 @@ export interface ApiResponse<T> {
 
 export interface ApiClient {
   getJson<T>(path: string, options?: { searchParams?: URLSearchParams; requiredScope?: string }): Promise<ApiResponse<T>>;
-  /** A JSON write. Only a 429 is retried: anything else may have been applied already. */
+  /** A JSON write. Only a 429 (and, for PUT, a reset kept-alive socket) is retried: anything else may have been applied already. */
   sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options?: { requiredScope?: string }): Promise<ApiResponse<T>>;
 }
 
@@ -193,7 +193,10 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
         const response = await instance(path.replace(/^\//, ''), {
           method,
           json: body,
-          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: [] },
+          // A 429 was not applied. A kept-alive socket the server closed while we were busy (ECONNRESET
+          // before any answer) is retried for PUT only: its version number makes a repeat harmless (a
+          // second copy is refused with 409), while a repeated POST could create the page twice.
+          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: method === 'PUT' ? ['ECONNRESET', 'EPIPE'] : [] },
         });
         return { body: response.body as T, headers: response.headers };
       } catch (error) {

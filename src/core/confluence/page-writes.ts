@@ -3,6 +3,7 @@ import { SCOPE_FOR } from '../auth/scopes.js';
 import { AppError } from '../errors.js';
 import type { Site } from '../store/token-store.js';
 import type { AdfDoc } from '../adf/types.js';
+import { listSpacesPage } from './spaces.js';
 
 /** What Confluence answers to a create or an update, reduced to what the caller reports. */
 export interface WrittenPage {
@@ -99,4 +100,17 @@ export async function updatePageRequest(
   } catch (error) {
     throw writeRefused(error, { title: page.title, version: page.version });
   }
+}
+
+/** A space's id from its key (the v2 API names spaces by id). */
+export async function spaceIdForKey(api: ApiClient, site: Site, key: string): Promise<string> {
+  const page = await listSpacesPage(api, site, { keys: [key], limit: 1 });
+  const space = page.results.find((s) => s.key === key) ?? page.results[0];
+  if (!space) {
+    throw new AppError('NOT_FOUND', `${site.name} has no space with the key ${key} (or your account cannot see it).`, {
+      hint: 'Check the key with `confluence-adf spaces list` (keys are case-sensitive).',
+      details: { space: key },
+    });
+  }
+  return space.id;
 }
