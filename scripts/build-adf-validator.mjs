@@ -1,12 +1,13 @@
 /**
  * Build step: compiles the official ADF JSON schema (`@atlaskit/adf-schema`'s dist/json-schema/v1/full.json,
  * draft-04, Apache-2.0, a dev dependency) with Ajv into standalone code, bundled with the few Ajv runtime
- * helpers it calls into one CommonJS file, dist/src/core/adf/schema-validator.cjs. Running the CLI then
- * needs neither ajv nor the @atlaskit packages, and never pays the half second Ajv takes to compile.
+ * helpers it calls into CommonJS files in dist/src/core/adf/. Running the CLI then needs neither ajv
+ * nor the @atlaskit packages, and never pays the half second Ajv takes to compile.
  *
- * The file exports one validator per schema definition (`doc` for the whole document) and a `guide`:
- * for each node and mark definition its `type`, which definitions its children and marks may use, and its
- * attribute names. src/core/adf/validate.ts walks a broken document with them to name the one mistake a
+ * Two files, loaded on first use: schema-verdict.cjs (`doc`: is this document valid?) and, only needed
+ * when a document is not, schema-nodes.cjs: one validator per schema definition (`def_NAME`) and a
+ * `guide`: for each node and mark definition its `type`, which definitions its children and marks may
+ * use, and its attribute names. src/core/adf/validate.ts walks a broken document with them to name the one mistake a
  * person can act on, instead of the hundreds of errors the schema's anyOf branches produce.
  *
  * Skipped when the output was built from the same schema version by the same version of this script.
@@ -18,7 +19,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const require = createRequire(import.meta.url);
-const OUT = 'dist/src/core/adf/schema-validator.cjs';
+const OUT_DIR = 'dist/src/core/adf';
+const OUT_VERDICT = `${OUT_DIR}/schema-verdict.cjs`;
+const OUT_NODES = `${OUT_DIR}/schema-nodes.cjs`;
 const schemaFile = require.resolve('@atlaskit/adf-schema/dist/json-schema/v1/full.json');
 const schemaText = fs.readFileSync(schemaFile, 'utf8');
 const schemaVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(schemaFile), '../../../package.json'), 'utf8')).version;
@@ -29,7 +32,8 @@ const stamp = `// @atlaskit/adf-schema ${schemaVersion}, ${crypto
   .digest('hex')
   .slice(0, 16)}`;
 
-if (fs.existsSync(OUT) && fs.readFileSync(OUT, 'utf8').startsWith(stamp)) process.exit(0);
+const fresh = (file) => fs.existsSync(file) && fs.readFileSync(file, 'utf8').startsWith(stamp);
+if (fresh(OUT_VERDICT) && fresh(OUT_NODES)) process.exit(0);
 
 const Ajv = require('ajv-draft-04');
 const standaloneCode = require('ajv/dist/standalone').default;
@@ -49,7 +53,6 @@ nodeAjv.addSchema(schema, 'adf');
 const exportsMap = {};
 for (const name of Object.keys(definitions)) exportsMap[`def_${name}`] = `adf#/definitions/${name}`;
 const nodeCode = standaloneCode(nodeAjv, exportsMap);
-const scoped = (code) => `(() => { const exports = {}; ${code}\n; return exports; })()`;
 
 const refName = (ref) => ref.replace('#/definitions/', '');
 
@@ -121,19 +124,20 @@ for (const name of Object.keys(definitions)) {
   guide.defs[name] = entry;
 }
 
-const result = await build({
-  stdin: {
-    contents: `exports.doc = ${scoped(verdictCode)}.doc;\nObject.assign(exports, ${scoped(nodeCode)});\nexports.guide = ${JSON.stringify(guide)};\n`,
-    resolveDir: process.cwd(),
-    loader: 'js',
-  },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  write: false,
-  logLevel: 'warning',
-});
-fs.mkdirSync(path.dirname(OUT), { recursive: true });
-fs.writeFileSync(OUT, `${stamp}\n${result.outputFiles[0].text}`);
+/** Standalone code bundled with the Ajv runtime helpers it requires, so ajv is not needed at run time. */
+async function bundle(contents, file) {
+  const result = await build({
+    stdin: { contents, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    write: false,
+    logLevel: 'warning',
+  });
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(file, `${stamp}\n${result.outputFiles[0].text}`);
+}
+await bundle(verdictCode, OUT_VERDICT);
+await bundle(`${nodeCode}\nexports.guide = ${JSON.stringify(guide)};\n`, OUT_NODES);

@@ -26,13 +26,13 @@ const lazyChildProcessForCommander = {
 };
 
 /**
- * The ADF schema validator (scripts/build-adf-validator.mjs) is a megabyte of generated code: it stays
- * its own file, required from the bundle the first time a command validates.
+ * The ADF schema validators (scripts/build-adf-validator.mjs) are a megabyte of generated code: they
+ * stay their own files, required from the bundle the first time a command validates.
  */
 const adfValidatorOutside = {
   name: 'adf-validator-outside',
   setup(b) {
-    b.onResolve({ filter: /\/schema-validator\.cjs$/ }, () => ({ path: '../src/core/adf/schema-validator.cjs', external: true }));
+    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `../src/core/adf/${args.path.split('/').pop()}`, external: true }));
   },
 };
 

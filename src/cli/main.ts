@@ -6,7 +6,7 @@ import type { Core } from '../core/core.js';
 import type { Keyring } from '../core/store/keyring.js';
 import { colors, type IO } from './io.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { withProfile } from './hints.js';
+import { withProfile } from '../core/hints.js';
 import { activeProfile, rootDir, type ActiveProfile } from '../core/profiles.js';
 
 export interface CliDeps {

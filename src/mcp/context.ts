@@ -1,7 +1,8 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { QuotaPolicy } from '../core/confluence/http.js';
-import { AppError, LOGIN_NEEDED_CODES } from '../core/errors.js';
+import { AppError } from '../core/errors.js';
+import { forAssistant } from './hints.js';
 import type { Core } from '../core/core.js';
 import type { LoginResult, PendingLogin } from '../core/auth/login.js';
 
@@ -19,16 +20,15 @@ export function ok<T extends Record<string, unknown>>(structured: T, text: strin
   return { content: [{ type: 'text', text }], structuredContent: structured };
 }
 
-/** A failure as the CLI would print it: message and hint, and the code for programs. */
-export function failure(error: unknown): CallToolResult {
+/** A failure as the CLI would print it: message and a hint for an assistant, and the code for programs. */
+export function failure(error: unknown, core?: Pick<Core, 'profile' | 'envToken'>): CallToolResult {
   const e =
     error instanceof AppError ? error : new AppError('INTERNAL', `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
-  let hint = e.hint;
-  if (LOGIN_NEEDED_CODES.has(e.code)) {
-    hint = 'Ask the user to run `confluence-adf auth login` in a terminal, or call auth_login_start and have them open the URL.';
-  }
   const retryAt = typeof e.details?.retryAt === 'string' ? e.details.retryAt : undefined;
-  if (e.code === 'QUOTA_EXCEEDED') hint = `Call the tool again after ${retryAt}, or with waitForQuota: true to wait for the reset.`;
+  const hint =
+    e.code === 'QUOTA_EXCEEDED'
+      ? `Call the tool again after ${retryAt}, or with waitForQuota: true to wait for the reset.`
+      : forAssistant(e.hint, { code: e.code, envToken: !!core?.envToken, profile: core?.profile });
   return {
     isError: true,
     content: [{ type: 'text', text: `${e.message}${hint ? `\nNext step: ${hint}` : ''}\n(code: ${e.code}${retryAt ? `, retryAt: ${retryAt}` : ''})` }],
@@ -43,7 +43,7 @@ export async function guarded(deps: ToolDeps, name: string, handler: () => Promi
     return await handler();
   } catch (error) {
     deps.log(`${name} failed: ${error instanceof AppError ? error.code : (error as Error)?.name}`);
-    return failure(error);
+    return failure(error, await deps.core().catch(() => undefined));
   }
 }
 

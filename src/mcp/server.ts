@@ -13,7 +13,8 @@ export function createServer(deps: ToolDeps, version: string): McpServer {
   const server = new McpServer(
     { name: 'confluence-adf', version },
     {
-      capabilities: { tools: {} },
+      // The tool list is fixed for the life of the server.
+      capabilities: { tools: { listChanged: false } },
       instructions:
         'Confluence Cloud through the login of the confluence-adf CLI. If a tool reports that sign-in is needed, call auth_login_start, ' +
         'show the user the URL, then call auth_login_complete.',

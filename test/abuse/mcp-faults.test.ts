@@ -27,7 +27,8 @@ test('every API fault through spaces_list: success after retry or a clear isErro
   const matrix: [string, Fault | (() => void), 'ok' | RegExp][] = [
     ['429 with Retry-After', { kind: '429', retryAfter: '1', path }, 'ok'],
     ['429 with only X-RateLimit-Reset', { kind: '429', rateLimitReset: new Date(Date.now() + 400).toISOString(), path }, 'ok'],
-    ['429 on a quota', { kind: '429', retryAfter: '1', reason: 'confluence-quota-tenant-based', path }, 'ok'],
+    // A quota 429 is not waited out unasked (the reset is up to an hour away): an isError naming the reset.
+    ['429 on a quota', { kind: '429', retryAfter: '1', reason: 'confluence-quota-tenant-based', path }, /hourly request quota/],
     ['503 with Retry-After', { kind: '503', retryAfter: '1', path }, 'ok'],
     ['a dropped connection', { kind: 'drop', path }, 'ok'],
     ['a slow answer past the timeout', { kind: 'slow', delayMs: 1500, path }, 'ok'],
@@ -37,6 +38,7 @@ test('every API fault through spaces_list: success after retry or a clear isErro
     ['an access token that died at Atlassian', () => void emu.expireAccessToken(login.secrets.accessToken!), 'ok'],
   ];
   let mishandled = 0;
+  const toolCount = (await client.listTools()).tools.length;
   try {
     for (const [name, fault, expected] of matrix) {
       if (typeof fault === 'function') fault();
@@ -47,10 +49,12 @@ test('every API fault through spaces_list: success after retry or a clear isErro
         mishandled++;
         t.diagnostic(`${name}: ${result.isError ? 'isError' : 'ok'}: ${text.slice(0, 200)}`);
       }
+      // The quota pause (1 s here) holds every request of the profile until it ends.
+      if (typeof fault !== 'function' && fault.reason?.includes('quota')) await new Promise((r) => setTimeout(r, 1500));
       emu.clearFaults();
       emu.user.siteIds = ['11111111-aaaa-4bbb-8ccc-000000000001'];
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 5, `the server answers after ${name}`);
+      assert.equal(tools.length, toolCount, `the server answers after ${name}`);
     }
   } finally {
     await client.close();
@@ -77,7 +81,7 @@ test('every API fault through spaces_list: success after retry or a clear isErro
       mishandled++;
       t.diagnostic(`missing scope: ${text.slice(0, 200)}`);
     }
-    assert.equal((await narrowClient.listTools()).tools.length, 5);
+    assert.equal((await narrowClient.listTools()).tools.length, toolCount);
   } finally {
     await narrowClient.close();
     await narrowHome.cleanup();

@@ -25,12 +25,12 @@ interface Setup {
   cleanup: () => Promise<void>;
 }
 
-async function setup(appOverrides: Partial<EmulatorApp> = {}, portForApp?: number): Promise<Setup> {
+async function setup(appOverrides: Partial<EmulatorApp> = {}, portForApp?: number, emulator: AtlassianEmulator = emu): Promise<Setup> {
   const { home, cleanup } = await tempHome();
   const port = await freePort();
-  const app = emu.registerApp({ callbackUrl: `http://localhost:${portForApp ?? port}/oauth/callback`, ...appOverrides });
+  const app = emulator.registerApp({ callbackUrl: `http://localhost:${portForApp ?? port}/oauth/callback`, ...appOverrides });
   const browserLog = path.join(home, 'browser.json');
-  const env = { CONFLUENCE_ADF_HOME: home, ...emu.env(app), BROWSER: FAKE_BROWSER, FAKE_BROWSER_LOG: browserLog };
+  const env = { CONFLUENCE_ADF_HOME: home, ...emulator.env(app), BROWSER: FAKE_BROWSER, FAKE_BROWSER_LOG: browserLog };
   return {
     home,
     port,
@@ -320,11 +320,14 @@ describe('errors a user meets, each naming the fix', () => {
   });
 
   test('Atlassian unreachable: exit 1, reported as a network failure, not as signed out; tokens kept', async () => {
-    const s = await setup();
+    // Its own Atlassian, taken down after the login: the stored service URLs stay those of the login.
+    const gone = await new AtlassianEmulator().start();
+    const s = await setup({}, undefined, gone);
     try {
       assert.equal((await login(s)).code, 0);
+      await gone.stop();
       const tokenFile = await fs.readFile(path.join(s.home, 'oauth-tokens.json'), 'utf8');
-      const r = await s.cli(['auth', 'status', '--json'], { env: { CONFLUENCE_ADF_API_URL: 'http://127.0.0.1:9' } });
+      const r = await s.cli(['auth', 'status', '--json']);
       assert.equal(r.code, 1);
       const report = JSON.parse(r.stdout);
       assert.equal(report.signedIn, true);

@@ -65,7 +65,7 @@ const cases: [string, (got: string[]) => void][] = [
   ['confluence-adf au', (got) => assert.deepEqual(got, ['auth'])],
   ['confluence-adf auth lo', (got) => assert.deepEqual(got, ['login', 'logout'])],
   ['confluence-adf auth login --call', (got) => assert.deepEqual(got, ['--callback-port', '--callback-url'])],
-  ['confluence-adf spaces list --type ', (got) => assert.deepEqual(got, ['collaboration', 'global', 'knowledge_base', 'personal'])],
+  ['confluence-adf spaces list --type ', (got) => assert.deepEqual(got, ['collaboration', 'global', 'knowledge_base', 'onboarding', 'personal', 'system', 'xflow_sample_space'])],
   ['confluence-adf spaces list --status a', (got) => assert.deepEqual(got, ['archived'])],
   ['confluence-adf spaces list --sort -', (got) => assert.deepEqual(got, ['-id', '-key', '-name'])],
   ['confluence-adf --storage auth status --storage ', (got) => assert.deepEqual(got, ['file', 'keyring'])],

@@ -71,7 +71,7 @@ describe('help', () => {
   test('defaults are shown, and the --json shape of the commands scripts use', async () => {
     const login = fakeIO();
     await run(['auth', 'login', '--help'], login.io, fakeDeps('/x'));
-    assert.match(login.stdout.text, /--callback-port <port>.*\(default: "9000"\)/s);
+    assert.match(login.stdout.text, /--callback-port <port>.*\(default: \$CONFLUENCE_ADF_CALLBACK_PORT, the one stored, or 9000\)/s);
     const status = fakeIO();
     await run(['auth', 'status', '--help'], status.io, fakeDeps('/x'));
     assert.match(status.stdout.text, /JSON: \{ profile: \{ name, source \}, signedIn/);

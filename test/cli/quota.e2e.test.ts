@@ -10,6 +10,8 @@ import path from 'node:path';
 import { AtlassianEmulator, DEFAULT_SITES, quotaFault } from '../emulator/server.js';
 import { BIN, runCli, type CliResult } from '../support/cli.js';
 import { signedInHome } from '../support/core.js';
+import { fakeDeps, fakeIO } from '../support/fake-io.js';
+import { run } from '../../src/cli/main.js';
 
 const SPACES = '/ex/confluence/';
 
@@ -88,6 +90,30 @@ describe('quota 429: a pause for every process of the profile', () => {
   });
 });
 
+describe('quota 429s told only by the newer headers', () => {
+  const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 30 }] });
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('only the structured RateLimit header (no Retry-After, no reason) is a quota pause; an unknown *-cost-based reason too', async () => {
+    const cases: Record<string, string>[] = [{ ratelimit: '"global-app-quota";r=0;t=1800' }, { 'ratelimit-reason': 'confluence-cost-based', 'beta-retry-after': '1200' }];
+    for (const headers of cases) {
+      const s = await signedInHome(emu);
+      try {
+        emu.inject({ kind: '429', path: SPACES, headers });
+        const before = emu.requestsTo('api', SPACES).length;
+        const r = await runCli(['spaces', 'list'], { env: s.env });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /\(in (30|20) min\)/, JSON.stringify(headers));
+        assert.equal(emu.requestsTo('api', SPACES).length - before, 1, 'not retried');
+      } finally {
+        emu.clearFaults();
+        await s.cleanup();
+      }
+    }
+  });
+});
+
 describe('quota window with --wait: two processes', () => {
   const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 30 }] });
   before(() => emu.start());
@@ -109,7 +135,8 @@ describe('quota window with --wait: two processes', () => {
   test('two processes started in one quota window send exactly one request between them until the reset, then both finish', async () => {
     const s = await signedInHome(emu);
     try {
-      emu.quota = { points: 100, cost: 2, windowMs: 4000, anchor: emu.now() };
+      // A window long enough that both processes start inside it even on a loaded machine.
+      emu.quota = { points: 100, cost: 2, windowMs: 10_000, anchor: emu.now() };
       emu.useUpQuota();
       const resetAt = emu.quotaResetAt();
       const start = emu.requests.length;
@@ -129,6 +156,22 @@ describe('quota window with --wait: two processes', () => {
         assert.match(r.stderr, /hourly quota for this app is used up \(confluence-quota-global-based\): waiting until \d\d:\d\d \(in \d+ s\)/);
         assert.equal(r.stdout.trim().split('\n').length, 2);
       }
+    } finally {
+      emu.quota = undefined;
+      await s.cleanup();
+    }
+  });
+
+  test('--wait on a terminal: one progress line on stderr while the pause lasts, cleared before the answer', async () => {
+    const s = await signedInHome(emu);
+    try {
+      emu.quota = { points: 100, cost: 2, windowMs: 2500, anchor: emu.now() };
+      emu.useUpQuota();
+      const tty = fakeIO({ tty: true, columns: 200, env: s.env });
+      assert.equal(await run(['spaces', 'list', '--wait', '--limit', '2'], tty.io, fakeDeps(s.home)), 0, tty.stderr.text);
+      assert.match(tty.stderr.text, /^\r\x1b\[2K.*⏸.* Atlassian's hourly quota for this app is used up \(confluence-quota-global-based\): waiting until \d\d:\d\d \(in \d s\)… Ctrl-C stops\./);
+      assert.match(tty.stderr.text, /Ctrl-C stops\.\r\x1b\[2KMore spaces: --cursor /, 'the line is cleared when the wait ends');
+      assert.equal(tty.stdout.text.trimEnd().split('\n').length, 3, 'header and two spaces');
     } finally {
       emu.quota = undefined;
       await s.cleanup();

@@ -1,8 +1,8 @@
+import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { diffArrays } from 'diff';
-// Generated at build time from the official schema (scripts/build-adf-validator.mjs). It is large:
-// import this module lazily, from the code that validates.
-import compiled from './schema-validator.cjs';
+import type { CompiledValidator, SchemaError } from './schema-verdict.cjs';
+import type { GuideEntry } from './schema-nodes.cjs';
 import type { AdfDoc } from './types.js';
 
 export interface AdfValidationError {
@@ -17,14 +17,39 @@ export interface AdfValidation {
   errors: AdfValidationError[];
 }
 
-type SchemaError = NonNullable<(typeof compiled)['doc']['errors']>[number];
 type Json = Record<string, unknown>;
+
+/** Prefix of the raw schema message given when the walk finds nothing (it should not happen). */
+export const FALLBACK = 'The ADF schema says: ';
 
 /** Where the base document has nothing to compare with: the node is new, judge all of it. */
 const NEW = Symbol('new');
 type Base = unknown | typeof NEW;
 
-const { guide } = compiled;
+/**
+ * The validators generated at build time from the official schema (scripts/build-adf-validator.mjs):
+ * half a megabyte each, so loaded on first use, and the per-node one only for a document that needs it.
+ * require, not import: importing CommonJS from ESM makes Node scan the whole file for its export names,
+ * which costs more than running it. In the bundled CLI `require` is the bundle's own (literal paths,
+ * so the bundler can point them at dist/src/core/adf).
+ */
+// The bundler empties import.meta; a global `require` (node -e, a REPL) would not tell the two apart.
+const bundled = typeof import.meta.url !== 'string';
+let verdictModule: { doc: CompiledValidator } | undefined;
+let nodesModule: { guide: { root: string; defs: Record<string, GuideEntry> }; validators: Record<string, CompiledValidator> } | undefined;
+
+function verdict(): CompiledValidator {
+  verdictModule ??= (bundled ? require('./schema-verdict.cjs') : createRequire(import.meta.url)('./schema-verdict.cjs')) as { doc: CompiledValidator };
+  return verdictModule.doc;
+}
+
+function nodes(): NonNullable<typeof nodesModule> {
+  if (!nodesModule) {
+    const loaded = (bundled ? require('./schema-nodes.cjs') : createRequire(import.meta.url)('./schema-nodes.cjs')) as Record<string, unknown> & { guide: { root: string; defs: Record<string, GuideEntry> } };
+    nodesModule = { guide: loaded.guide, validators: loaded as unknown as Record<string, CompiledValidator> };
+  }
+  return nodesModule;
+}
 
 /**
  * Validates a document against the official ADF JSON schema. The verdict is the schema's; the errors
@@ -32,18 +57,19 @@ const { guide } = compiled;
  * real pages carry attributes the schema forbids, and an edit is never refused for what it did not touch.
  */
 export function validateAdf(doc: unknown, options: { base?: AdfDoc } = {}): AdfValidation {
-  if (compiled.doc(doc)) return { valid: true, errors: [] };
+  const wholeDocument = verdict();
+  if (wholeDocument(doc)) return { valid: true, errors: [] };
   if (!isObject(doc) || doc.type !== 'doc') {
     return {
       valid: false,
       errors: [{ path: '', message: `Not an ADF document: expected {"type": "doc", "version": 1, "content": [...]}, found ${describeValue(doc)}.` }],
     };
   }
-  const found = judgeNode(doc, [guide.root], '', options.base === undefined ? NEW : options.base, 'at the top');
+  const found = judgeNode(doc, [nodes().guide.root], '', options.base === undefined ? NEW : options.base, 'at the top');
   if (found.length === 0 && options.base === undefined) {
     // The walk below follows the schema's shape; should it ever miss what Ajv saw, say what Ajv said.
-    const first = compiled.doc.errors?.[0];
-    return { valid: false, errors: [{ path: first?.instancePath ?? '', message: first?.message ?? 'does not match the ADF schema' }] };
+    const first = wholeDocument.errors?.[0];
+    return { valid: false, errors: [{ path: first?.instancePath ?? '', message: `${FALLBACK}${first?.message ?? 'does not match the ADF schema'}.` }] };
   }
   const errors = found
     .map((error, order) => ({ ...error, order }))
@@ -58,7 +84,7 @@ function judgeNode(node: unknown, candidates: string[], path: string, base: Base
   if (!isObject(node) || typeof node.type !== 'string') {
     return [{ path, message: `Expected a node: an object with a "type", found ${describeValue(node)}.` }];
   }
-  const matching = candidates.filter((name) => guide.defs[name]?.type === node.type);
+  const matching = candidates.filter((name) => nodes().guide.defs[name]?.type === node.type);
   if (matching.length === 0) return [{ path, message: notAllowed(node.type, candidates, where) }];
   let best: AdfValidationError[] | undefined;
   for (const name of matching) {
@@ -71,12 +97,13 @@ function judgeNode(node: unknown, candidates: string[], path: string, base: Base
 
 /** A node's own fields checked by the schema with its children set aside, then each child in turn. */
 function judgeAs(name: string, node: Json, path: string, base: Base): AdfValidationError[] {
+  const { guide, validators } = nodes();
   const entry = guide.defs[name]!;
   const type = entry.type;
   const shallow: Json = { ...node };
   if (Array.isArray(node.content)) shallow.content = [];
   if (Array.isArray(node.marks)) shallow.marks = [];
-  const validate = compiled[`def_${name}`];
+  const validate = validators[`def_${name}`]!;
   validate(shallow);
   const own = oneBranchEach(validate.errors ?? []).filter(
     (error) => !((error.instancePath === '/content' || error.instancePath === '/marks') && (error.keyword === 'minItems' || error.keyword === 'maxItems')),
@@ -237,6 +264,7 @@ function subjectOf(type: string, relative: string): string {
 }
 
 function notAllowed(type: string, candidates: string[], where: string): string {
+  const { guide } = nodes();
   const allowed = [...new Set(candidates.map((name) => guide.defs[name]?.type).filter(Boolean))];
   const list = allowed.length > 0 ? allowed.join(', ') : 'none';
   const known = Object.values(guide.defs).some((entry) => entry.type === type);

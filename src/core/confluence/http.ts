@@ -103,6 +103,17 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     }
   };
 
+  // The bearer token goes to the configured API origin and nowhere else, whatever a redirect says.
+  const apiOrigin = new URL(deps.apiUrl).origin;
+  const refuseForeignOrigin = (url: unknown) => {
+    const origin = new URL(String(url)).origin;
+    if (origin !== apiOrigin) {
+      throw new AppError('BAD_RESPONSE', `The API redirected to ${origin}; the access token goes only to ${apiOrigin}, so the request was stopped.`, {
+        hint: 'Check CONFLUENCE_ADF_API_URL (unset it for Atlassian) and any proxy in between.',
+      });
+    }
+  };
+
   const instance: Got = got.extend({
     prefixUrl: deps.apiUrl,
     timeout: { request: deps.timeoutMs ?? 30_000 },
@@ -135,6 +146,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     hooks: {
       beforeRequest: [
         async (options) => {
+          refuseForeignOrigin(options.url);
           await deps.limiter.take();
           await holdForQuota();
           const token = await deps.accessToken();
@@ -143,6 +155,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
           deps.log?.(`→ ${options.method} ${redactUrl(String(options.url))}`);
         },
       ],
+      beforeRedirect: [(options) => refuseForeignOrigin(options.url)],
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;

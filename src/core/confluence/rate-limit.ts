@@ -13,7 +13,6 @@ export interface RateLimiterOptions {
 export class RateLimiter {
   private tokens: number;
   private last: number;
-  private pausedUntil = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -32,22 +31,9 @@ export class RateLimiter {
     return turn;
   }
 
-  /** Holds every request until `until` (a quota window reset), however many are queued. */
-  pauseUntil(until: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, until);
-  }
-
-  get pausedUntilTime(): number {
-    return this.pausedUntil;
-  }
-
   private async waitForToken(): Promise<void> {
     for (;;) {
       const now = this.now();
-      if (now < this.pausedUntil) {
-        await this.sleep(this.pausedUntil - now);
-        continue;
-      }
       this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.last) / 1000) * this.options.perSecond);
       this.last = now;
       if (this.tokens >= 1) {

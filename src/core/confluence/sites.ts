@@ -11,7 +11,8 @@ interface ResourceBody {
 }
 
 const scopesOf = (r: ResourceBody) => (Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : []);
-const isConfluenceEntry = (r: ResourceBody) => scopesOf(r).some((s) => s.includes('confluence'));
+/** Confluence's entry first; an entry that names no scopes next; another product's entry is no Confluence site. */
+const rank = (r: ResourceBody) => (scopesOf(r).some((s) => s.includes('confluence')) ? 2 : scopesOf(r).length === 0 ? 1 : 0);
 
 /**
  * The sites the grant reaches, read defensively: unknown fields ignored, odd entries skipped. One site
@@ -25,10 +26,10 @@ export async function accessibleSites(api: ApiClient): Promise<Site[]> {
   const byId = new Map<string, ResourceBody>();
   for (const entry of entries) {
     const seen = byId.get(entry.id as string);
-    if (!seen || (!isConfluenceEntry(seen) && isConfluenceEntry(entry))) byId.set(entry.id as string, entry);
+    if (!seen || rank(entry) > rank(seen)) byId.set(entry.id as string, entry);
   }
   return [...byId.values()]
-    .filter((r) => isConfluenceEntry(r) || scopesOf(r).length === 0)
+    .filter((r) => rank(r) > 0)
     .map((r) => ({ cloudId: r.id as string, name: typeof r.name === 'string' ? r.name : (r.url as string), url: (r.url as string).replace(/\/+$/, '') }));
 }
 

@@ -90,10 +90,22 @@ function normaliseSpace(raw: Record<string, unknown>, base: string | undefined, 
 
 /** One page of GET /wiki/api/v2/spaces for a site. */
 export async function listSpacesPage(api: ApiClient, site: Site, query: SpacesQuery): Promise<SpacesPage> {
-  const { body } = await api.getJson<{ results?: unknown; _links?: { next?: unknown; base?: unknown } }>(
-    `ex/confluence/${encodeURIComponent(site.cloudId)}/wiki/api/v2/spaces`,
-    { searchParams: spacesSearchParams(query), requiredScope: SCOPE_FOR.spacesList },
-  );
+  const { body } = await api
+    .getJson<{ results?: unknown; _links?: { next?: unknown; base?: unknown } }>(`ex/confluence/${encodeURIComponent(site.cloudId)}/wiki/api/v2/spaces`, {
+      searchParams: spacesSearchParams(query),
+      requiredScope: SCOPE_FOR.spacesList,
+    })
+    .catch((error: unknown) => {
+      // A cursor only works with the query that produced it; a 400 for one is almost always that.
+      if (query.cursor && error instanceof AppError && error.details?.status === 400) {
+        throw new AppError('USAGE', `Confluence did not accept the cursor: ${error.message}`, {
+          hint: 'Pass the nextCursor of the previous page of the same query (same site and filters), or leave --cursor out to start from the first page.',
+          details: { status: 400 },
+          cause: error,
+        });
+      }
+      throw error;
+    });
   if (!body || !Array.isArray(body.results)) {
     throw new AppError('BAD_RESPONSE', 'Confluence listed spaces in an unexpected shape (no results array).', {
       hint: 'Try again; if it persists, run with --verbose and report it.',

@@ -6,6 +6,8 @@ import { guarded, ok, type ToolDeps } from '../context.js';
 
 /** How long a started login keeps its loopback listener open, across auth_login_complete calls. */
 const LOGIN_WINDOW_MS = 10 * 60_000;
+/** One auth_login_complete waits less than the 60 s a standard MCP client allows a request, so LOGIN_TIMEOUT reaches the assistant. */
+const DEFAULT_WAIT_S = 45;
 
 export function register(server: McpServer, deps: ToolDeps): void {
   server.registerTool(
@@ -16,7 +18,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         'Starts a browser sign-in to Confluence Cloud with the OAuth app already configured (environment or an earlier CLI login). ' +
         'Opens the browser when it can and returns the URL: show it to the user and ask them to approve, then call auth_login_complete. ' +
         'Takes no secrets. Starting again replaces a sign-in still in progress.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         site: z.string().optional().describe('Site URL, name or cloudId to use when the account reaches several sites.'),
       }),
       outputSchema: loginStartSchema,
@@ -45,9 +47,12 @@ export function register(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Finish a Confluence sign-in',
       description:
-        'Waits (up to timeoutSeconds, default 120) for the user to approve the sign-in started by auth_login_start, then stores the ' +
-        'tokens and reports the site signed in to. If it times out the sign-in stays open for a while: call this again.',
-      inputSchema: z.object({ timeoutSeconds: z.number().int().min(1).max(600).optional().describe('How long to wait, in seconds (default 120).') }),
+        `Waits (up to timeoutSeconds, default ${DEFAULT_WAIT_S}) for the user to approve the sign-in started by auth_login_start, then stores the ` +
+        'tokens and reports the site signed in to. If the user has not approved yet it returns LOGIN_TIMEOUT and the sign-in stays open ' +
+        '(10 minutes): call this again, as often as needed. Cancelling the request stops the wait, not the sign-in.',
+      inputSchema: z.strictObject({
+        timeoutSeconds: z.number().int().min(1).max(600).optional().describe(`How long to wait, in seconds (default ${DEFAULT_WAIT_S}, under the usual 60 s request timeout).`),
+      }),
       outputSchema: loginCompleteSchema,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
@@ -57,7 +62,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         if (!completion) {
           throw new AppError('USAGE', 'No sign-in is in progress.', { hint: 'Call auth_login_start first.' });
         }
-        const waitMs = (timeoutSeconds ?? 120) * 1000;
+        const waitMs = (timeoutSeconds ?? DEFAULT_WAIT_S) * 1000;
         const progressToken = ctx.mcpReq._meta?.progressToken;
         const started = Date.now();
         const ticker =
@@ -73,6 +78,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         try {
           const result = await Promise.race([
             completion,
+            aborted(ctx.mcpReq.signal),
             new Promise<never>((_, reject) => {
               timer = setTimeout(
                 () => reject(new AppError('LOGIN_TIMEOUT', `The user has not approved the sign-in yet (waited ${Math.round(waitMs / 1000)} s).`, { hint: 'The sign-in is still open: call auth_login_complete again, or auth_login_start to begin anew.' })),
@@ -84,7 +90,9 @@ export function register(server: McpServer, deps: ToolDeps): void {
           const structured = { signedIn: true as const, site: result.site, account: result.account ?? null, scopes: result.scopes, missingScopes: result.missingScopes };
           return ok(structured, `Signed in to ${result.site.name} (${result.site.url})${result.account ? ` as ${result.account.name}` : ''}.`);
         } catch (error) {
-          if (!(error instanceof AppError && error.code === 'LOGIN_TIMEOUT' && /not approved/.test(error.message))) deps.login = {};
+          // Waiting ran out or was cancelled: the sign-in itself stays open for the next call.
+          const stillOpen = error instanceof AppError && ((error.code === 'LOGIN_TIMEOUT' && /not approved/.test(error.message)) || error.code === 'CANCELLED');
+          if (!stillOpen) deps.login = {};
           throw error;
         } finally {
           clearTimeout(timer);
@@ -92,4 +100,13 @@ export function register(server: McpServer, deps: ToolDeps): void {
         }
       }),
   );
+}
+
+/** Rejects with CANCELLED when the client cancels the request (notifications/cancelled); never resolves otherwise. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const cancel = () => reject(new AppError('CANCELLED', 'The client cancelled the wait.', { hint: 'The sign-in is still open: call auth_login_complete again.' }));
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+  });
 }

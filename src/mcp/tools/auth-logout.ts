@@ -11,7 +11,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
       description:
         'Signs confluence-adf out of Confluence Cloud on this machine: deletes every stored token (for the CLI and every MCP server ' +
         'sharing it) and tries to revoke them. The user must sign in again afterwards. Only call this when the user asks to sign out.',
-      inputSchema: z.object({}),
+      inputSchema: z.strictObject({}),
       outputSchema: logoutSchema,
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     },

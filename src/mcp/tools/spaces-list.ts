@@ -13,7 +13,7 @@ export function register(server: McpServer, deps: ToolDeps): void {
         'Lists spaces of a Confluence Cloud site, one page at a time. Returns results (id, key, name, type, status, url, and the other ' +
         'fields Confluence gives) and nextCursor: pass nextCursor back as cursor for the next page; it is null on the last page. ' +
         'site defaults to the one chosen at sign-in.',
-      inputSchema: z.object({
+      inputSchema: z.strictObject({
         site: z.string().optional().describe('Site URL, name or cloudId (default: the site chosen at sign-in).'),
         type: z.enum(SPACE_TYPES).optional(),
         status: z.enum(SPACE_STATUSES).optional(),

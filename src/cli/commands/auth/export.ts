@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../main.js';
 import { colors } from '../../io.js';
-import { withProfile } from '../../hints.js';
+import { withProfile } from '../../../core/hints.js';
 import { askPassphrase } from '../../passphrase.js';
 import { writeFileAtomic } from '../../../core/store/atomic.js';
 

@@ -6,7 +6,7 @@ import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
 import { canPrompt, colors, formatTime, spinner } from '../../io.js';
 import { resolveClientCredentials } from '../../credentials.js';
-import { withProfile } from '../../hints.js';
+import { withProfile } from '../../../core/hints.js';
 
 export interface LoginOptions {
   clientId?: string;

@@ -3,7 +3,7 @@ import { exitCodeFor } from '../../exit-codes.js';
 import type { CommandContext } from '../../main.js';
 import { colors, formatTime } from '../../io.js';
 import { LOGIN_HINT, type ErrorCode } from '../../../core/errors.js';
-import { withProfile } from '../../hints.js';
+import { withProfile } from '../../../core/hints.js';
 import { knownProfiles } from '../../../core/profiles.js';
 
 export interface StatusOptions {

@@ -1,4 +1,4 @@
-import type { ActiveProfile } from '../core/profiles.js';
+import type { ActiveProfile } from './profiles.js';
 
 /**
  * Names the profile in every command a hint or message suggests (`confluence-adf …` in backticks),
