@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = [['startup.js'], ['mcp-start.js', '15'], ['spaces.js'], ['refresh-storm.js', '6', '20', '5'], ['page-update.js']];
+const benches = [['startup.js'], ['mcp-start.js', '15'], ['spaces.js'], ['pages-read.js'], ['page-update.js'], ['refresh-storm.js', '6', '20', '5']];
 const rows: string[] = [];
 for (const [script, ...args] of benches) {
   process.stderr.write(`running ${script}…\n`);

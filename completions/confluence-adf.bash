@@ -16,7 +16,10 @@ _confluence_adf_words() {
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf') echo 'validate --verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
-    'pages') echo 'create update edit --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages') echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages search') echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages children') echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages create') echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages update') echo '--file --format --base-version --title --message --site --dry-run --force --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages edit') echo '--section --replace --append --insert-after --delete --find --replace-text --all --format --expected-version --message --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
@@ -45,6 +48,10 @@ _confluence_adf_values() {
     'adf|--storage') echo 'keyring file' ;;
     'adf validate|--storage') echo 'keyring file' ;;
     'pages|--storage') echo 'keyring file' ;;
+    'pages get|--format') echo 'markdown adf' ;;
+    'pages get|--storage') echo 'keyring file' ;;
+    'pages search|--storage') echo 'keyring file' ;;
+    'pages children|--storage') echo 'keyring file' ;;
     'pages create|--format') echo 'markdown adf' ;;
     'pages create|--storage') echo 'keyring file' ;;
     'pages update|--format') echo 'markdown adf' ;;
@@ -70,6 +77,12 @@ _confluence_adf_values() {
     'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages get|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages get|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages search|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages search|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages children|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages children|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages create|--site') confluence-adf __complete sites 2>/dev/null ;;
     'pages create|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages update|--site') confluence-adf __complete sites 2>/dev/null ;;

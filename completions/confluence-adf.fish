@@ -31,7 +31,13 @@ function __confluence_adf_words
         case 'adf validate'
             echo '--json --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages'
-            echo 'create update edit --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages get'
+            echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages search'
+            echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages children'
+            echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages create'
             echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages update'
@@ -83,6 +89,14 @@ function __confluence_adf_values
             echo 'keyring file'
         case 'pages|--storage'
             echo 'keyring file'
+        case 'pages get|--format'
+            echo 'markdown adf'
+        case 'pages get|--storage'
+            echo 'keyring file'
+        case 'pages search|--storage'
+            echo 'keyring file'
+        case 'pages children|--storage'
+            echo 'keyring file'
         case 'pages create|--format'
             echo 'markdown adf'
         case 'pages create|--storage'
@@ -132,6 +146,18 @@ function __confluence_adf_values
         case 'adf validate|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'pages|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages get|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages get|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages search|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages search|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages children|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages children|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'pages create|--site'
             confluence-adf __complete sites 2>/dev/null

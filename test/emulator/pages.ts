@@ -677,15 +677,21 @@ const para = (...content: unknown[]) => ({ type: 'paragraph', content });
 const heading = (level: number, t: string) => ({ type: 'heading', attrs: { level }, content: [text(t)] });
 const doc = (...content: unknown[]): AdfDocLike => ({ type: 'doc', version: 1, content });
 
-/** The grown page: real sections repeated until the body passes `bytes` (170 KB by default). */
+/** The grown page: real pages' blocks in turn (a heading at each round) until the body passes `bytes`. */
 export function hugeDocument(sources: AdfDocLike[], bytes = 170_000): AdfDocLike {
   const blocks = sources.flatMap((d) => (d.content ?? []) as unknown[]);
   const content: unknown[] = [];
   let size = 0;
-  for (let part = 1; size < bytes; part++) {
-    content.push(heading(1, `Part ${part}`));
-    for (const block of blocks) content.push(structuredClone(block));
-    size = JSON.stringify(content).length;
+  const add = (block: unknown) => {
+    content.push(block);
+    size += JSON.stringify(block).length + 1;
+  };
+  for (let round = 1; size < bytes; round++) {
+    add(heading(1, `Part ${round}`));
+    for (const block of blocks) {
+      if (size >= bytes) break;
+      add(structuredClone(block));
+    }
   }
   return doc(...content);
 }

@@ -2,6 +2,7 @@ import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
+import { oneLine } from '../text.js';
 
 export { parseRetryAfter } from './quota.js';
 
@@ -235,7 +236,13 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:access_token|token|code|refresh_token|client_secret)=)[^&]*/gi, '$1[redacted]');
 }
 
+/** Atlassian's own words about a failure, without control characters: they end up on a terminal. */
 function v2Detail(body: unknown): string | undefined {
+  const detail = rawDetail(body);
+  return detail === undefined ? undefined : oneLine(detail);
+}
+
+function rawDetail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   // v1 endpoints (CQL search) answer { statusCode, message } instead of v2's errors array.

@@ -205,3 +205,21 @@ export class PagesService {
     return roots;
   }
 }
+
+/** The front matter of a page's Markdown: the handle `pages update` reads back. */
+export function pageHandle(page: Page): Record<string, unknown> {
+  return {
+    id: page.id,
+    title: page.title,
+    space: page.spaceKey ?? undefined,
+    version: page.version?.number,
+    url: page.url ?? undefined,
+    parent: page.parentId ?? undefined,
+  };
+}
+
+/** A page's metadata for --json and MCP: everything but the site's internals and the body. */
+export function pageSummary(page: Page): Record<string, unknown> {
+  const { site, adf: _adf, ...rest } = page;
+  return { ...rest, site: { name: site.name, url: site.url, cloudId: site.cloudId } };
+}
