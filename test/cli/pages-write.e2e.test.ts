@@ -49,6 +49,24 @@ describe('pages create | update | edit from the built CLI', () => {
     assert.equal(emu.pages.current(page).number, version + 1);
   });
 
+  test('pages get → edit the file → pages update: exactly the edited block changes, on the largest real page', async () => {
+    const page = emu.seeded.get(site.id)!.huge;
+    const before = structuredClone(stored(page));
+    const file = path.join(s.home, 'huge.md');
+    const got = await runCli(['pages', 'get', page.id, '--output', file], { env: s.env });
+    assert.equal(got.code, 0, got.stderr);
+    const text = await fs.readFile(file, 'utf8');
+    const k = before.content.findIndex((b) => b.type === 'paragraph' && (b.content ?? []).length > 0 && b.content!.every((n) => n.type === 'text' && !n.marks));
+    const sentence = before.content[k]!.content!.map((n) => n.text).join('');
+    assert.ok(text.includes(`${sentence}\n`), 'the paragraph is in the file as one line');
+    await fs.writeFile(file, text.replace(`${sentence}\n`, `${sentence} Edited in an editor.\n`));
+    const r = await runCli(['pages', 'update', page.id, '--file', file], { env: s.env });
+    assert.equal(r.code, 0, r.stderr);
+    const after = stored(page);
+    assert.equal(after.content.length, before.content.length);
+    after.content.forEach((b, i) => (i === k ? assert.match(JSON.stringify(b), /Edited in an editor\./) : assert.deepEqual(b, before.content[i], `block ${i}`)));
+  });
+
   test('a conflict exits 5, shows theirs and ours, and writes nothing; --dry-run sends nothing; --force writes', async () => {
     const page = emu.seeded.get(site.id)!.home;
     const base = emu.pages.current(page).number;
