@@ -253,7 +253,6 @@ export class PageWriter {
   }
 
   private changes(docs: DocTools, before: AdfDoc, after: AdfDoc): BlockChange[] {
-    if (blockKey(before.content) === blockKey(after.content)) return [];
     return diffBlocks(before.content, after.content).map((h) => ({
       index: h.start,
       before: render(docs, before.content.slice(h.start, h.end)),

@@ -27,7 +27,7 @@ export const adfDocInput = z.looseObject({ type: z.literal('doc'), version: z.nu
 export function writeOk(result: WriteResult, verb: string): CallToolResult {
   const title = stripControl(result.title);
   const text = result.dryRun
-    ? `Dry run: ${result.changes.length} changed stretch(es) of blocks; nothing was sent.\n${result.changes.map((c) => `@@ block ${c.index + 1}\n- ${c.before}\n+ ${c.after}`).join('\n')}`
+    ? `Dry run: ${result.changes.length} changed stretch(es) of blocks; nothing was sent.\n${result.changes.map((c) => `@@ block ${c.index + 1}\n- ${stripControl(c.before)}\n+ ${stripControl(c.after)}`).join('\n')}`
     : result.written
       ? `${verb} page ${result.id} "${title}": now version ${result.version}${result.merged ? ` (merged with others' changes since version ${result.baseVersion})` : ''}. Pass version ${result.version} as expectedVersion for the next change.`
       : `No change: page ${result.id} "${title}" stays at version ${result.version}.`;

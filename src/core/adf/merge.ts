@@ -40,9 +40,22 @@ export function blockKey(node: unknown): string {
   );
 }
 
+/**
+ * Keys for aligning two block lists: the plain JSON (fast), and the order-blind `blockKey` for the
+ * blocks whose plain JSON has no twin on the other side, so a block re-serialized with its keys in
+ * another order still matches its original. On a large page this is most of the cost of a diff.
+ */
+function comparableKeys(before: readonly AdfNode[], after: readonly AdfNode[]): [string[], string[]] {
+  const a = before.map((b) => JSON.stringify(b));
+  const b = after.map((n) => JSON.stringify(n));
+  const inA = new Set(a);
+  const inB = new Set(b);
+  return [a.map((k, i) => (inB.has(k) ? k : blockKey(before[i]))), b.map((k, i) => (inA.has(k) ? k : blockKey(after[i])))];
+}
+
 /** The hunks that turn `before` into `after`, aligning deep-equal blocks (a shortest edit script). */
 export function diffBlocks(before: readonly AdfNode[], after: readonly AdfNode[]): BlockHunk[] {
-  const changes = diffArrays(before.map(blockKey), after.map(blockKey));
+  const changes = diffArrays(...comparableKeys(before, after));
   const hunks: BlockHunk[] = [];
   let i = 0;
   let j = 0;

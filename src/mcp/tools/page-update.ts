@@ -10,7 +10,8 @@ export function register(server: McpServer, deps: ToolDeps): void {
     {
       title: 'Update a Confluence page',
       description:
-        'Replaces a page body with Markdown (as page_read returned it, edited) or ADF. Placeholders and unchanged blocks are restored ' +
+        'Replaces the whole page body with Markdown (as page_read returned it, edited) or ADF: send the complete page (page_read ' +
+        'with truncated false); blocks left out are deleted, so for part of a large page use page_edit. Placeholders and unchanged blocks are restored ' +
         'exactly from expectedVersion, so macros, images, mentions and comment anchors survive. expectedVersion is the version you read. ' +
         'If others saved since, their changes to other blocks are merged in and kept. On success returns the new version and the changed ' +
         'blocks. On conflict (the same block changed by both) nothing is written and the error names the sections, shows theirs and yours, ' +
