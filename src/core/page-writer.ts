@@ -106,11 +106,8 @@ export interface WriteResult {
 
 /** The converter and the schema check, loaded together when a write needs them. */
 export async function loadDocTools(): Promise<DocTools> {
-  const [{ fromMarkdown, toMarkdown }, { renderDoc }, { validateAdf }] = await Promise.all([
-    import('./adf/index.js'),
-    import('./adf/to-markdown.js'),
-    import('./adf/validate.js'),
-  ]);
+  // Only through index.js: the build keeps the converter in a bundle of its own behind that name.
+  const [{ fromMarkdown, toMarkdown, renderDoc }, { validateAdf }] = await Promise.all([import('./adf/index.js'), import('./adf/validate.js')]);
   return { fromMarkdown, toMarkdown, renderBlocks: (doc) => renderDoc(doc).blocks, validateAdf };
 }
 

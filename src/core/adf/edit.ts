@@ -1,7 +1,6 @@
 import { diffChars } from 'diff';
 import { AppError } from '../errors.js';
-import { findSection, type Section } from './outline.js';
-import { headingText } from './outline.js';
+import { findSection, headingText, type Section } from './index.js';
 import type { AdfDoc, AdfNode } from './types.js';
 
 /** One edit made on a page's ADF without going through Markdown. */

@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff';
-import { headingText } from './outline.js';
+import { headingText } from './index.js';
 import type { AdfDoc, AdfNode } from './types.js';
 
 /** One stretch of the base replaced by other blocks: `base.content[start..end)` becomes `blocks`. */
