@@ -77,7 +77,7 @@ Examples:
   $ confluence-adf auth status --offline
   $ confluence-adf auth status --all
 ${EXIT_CODES_HELP}
-JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+JSON: { profile: { name, source }, signedIn, reason?, hint?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
         storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? },
         quota?: { pausedUntil?, pauseReason?, remaining?, limit?, nearLimit?, seenAt? }, warning? }`,

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_UNSAFE'
   /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
   | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
