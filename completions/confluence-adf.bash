@@ -18,10 +18,13 @@ _confluence_adf_words() {
     'adf to-markdown') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf from-markdown') echo '--base --verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
-    'pages') echo 'get search children --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages') echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages search') echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages children') echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages create') echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages update') echo '--file --format --base-version --title --message --site --dry-run --force --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages edit') echo '--section --replace --append --insert-after --delete --find --replace-text --all --format --expected-version --message --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --wait --help' ;;
   esac
@@ -53,6 +56,12 @@ _confluence_adf_values() {
     'pages get|--storage') echo 'keyring file' ;;
     'pages search|--storage') echo 'keyring file' ;;
     'pages children|--storage') echo 'keyring file' ;;
+    'pages create|--format') echo 'markdown adf' ;;
+    'pages create|--storage') echo 'keyring file' ;;
+    'pages update|--format') echo 'markdown adf' ;;
+    'pages update|--storage') echo 'keyring file' ;;
+    'pages edit|--format') echo 'markdown adf' ;;
+    'pages edit|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -80,6 +89,12 @@ _confluence_adf_values() {
     'pages search|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages children|--site') confluence-adf __complete sites 2>/dev/null ;;
     'pages children|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages create|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages create|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages update|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages update|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages edit|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages edit|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;

@@ -1,10 +1,12 @@
 import { Argument, Command, Option, type OutputConfiguration } from 'commander';
 import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../core/confluence/spaces.js';
 import type { CommandContext } from './main.js';
+import { addPageWriteCommands } from './program-page-writes.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes: 0 success, 1 failure (network, Atlassian, storage), 2 usage error,
-            4 not signed in or a new login is needed, 130 interrupted.`;
+            4 not signed in or a new login is needed, 5 conflict (nothing written),
+            130 interrupted.`;
 
 export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> };
 export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
@@ -273,6 +275,8 @@ JSON: [ { id, type, title, space, spaceName, url, excerpt, lastModified } ]`,
     .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login; an address picks its own)')
     .addHelpText('after', `\nExamples:\n  $ confluence-adf pages children 123456\n  $ confluence-adf pages children https://acme.atlassian.net/wiki/x/AQAB --depth 1 --json\n${EXIT_CODES_HELP}`)
     .action(options.action(() => import('./commands/pages/children.js')));
+
+  addPageWriteCommands(program, options.action, EXIT_CODES_HELP);
 
   program
     .command('serve')

@@ -19,6 +19,7 @@ import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
 import { PagesService } from './confluence/pages.js';
 import { SearchService } from './confluence/search.js';
+import type { PageWriter } from './page-writer.js';
 
 export interface CoreDeps {
   env: Env;
@@ -104,6 +105,7 @@ export class Core {
   /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
   private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
+  private writerInstance: Promise<PageWriter> | undefined;
   /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
   readonly pages: PagesService;
   /** CQL search (see confluence/search.ts). */
@@ -165,6 +167,22 @@ export class Core {
       ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
       ...(seen ? { seenAt: iso(seen.at)! } : {}),
     };
+  }
+
+  /** Creating, updating and editing pages; loaded on first use, as it brings the whole ADF core. */
+  writer(): Promise<PageWriter> {
+    this.writerInstance ??= import('./page-writer.js').then(
+      ({ PageWriter, loadDocTools }) =>
+        new PageWriter({
+          api: () => this.api(),
+          site: (choice) => this.site(choice),
+          resolve: (ref, choice) => this.pages.resolve(ref, choice),
+          get: (target, options) => this.pages.get(target, options),
+          spaceId: async (site, key) => (await import('./confluence/page-writes.js')).spaceIdForKey(await this.api(), site, key),
+          docs: loadDocTools,
+        }),
+    );
+    return this.writerInstance;
   }
 
   /** The API client bound to the stored login (created once per process). */
