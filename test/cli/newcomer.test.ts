@@ -323,3 +323,17 @@ describe('the demo', () => {
     assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
   });
 });
+
+describe('the local test summary', () => {
+  test('tests that need a missing part are each counted and named as skipped, not hidden in a skipped suite', { timeout: 120_000 }, async () => {
+    const files = ['chromium', 'terminal', 'keyring'].map((name) => path.join(path.dirname(BIN), '..', 'dist', 'test', 'cli', `${name}.e2e.test.js`));
+    // No Chromium, no tmux on PATH, no D-Bus session, not CI: what a developer machine may lack.
+    const { home: emptyBin, cleanup } = await tempHome();
+    const env = { PATH: emptyBin, HOME: process.env.HOME ?? '', CHROMIUM_PATH: '/nonexistent/chromium' };
+    const result = await runProcess(process.execPath, ['--test', '--test-reporter=tap', ...files], { env, timeoutMs: 110_000 }).finally(cleanup);
+    const names = (await Promise.all(files.map((f) => fs.readFile(f, 'utf8')))).flatMap((source) => [...source.matchAll(/^\s+test\("((?:[^"\\]|\\.)*)"|^\s+test\('((?:[^'\\]|\\.)*)'/gm)].map((m) => (m[1] ?? m[2])!.replace(/\\(.)/g, '$1')));
+    assert.ok(names.length >= 6, `found ${names.length} tests`);
+    for (const name of names) assert.match(result.stdout, new RegExp(`ok \\d+ - ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} # SKIP`), name);
+    assert.match(result.stdout, new RegExp(`^# skipped ${names.length}$`, 'm'));
+  });
+});
