@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { AppError } from '../core/errors.js';
 import { canPrompt, isCI, type IO } from './io.js';
+import { MIN_PASSPHRASE_LENGTH as MIN_LENGTH } from '../core/store/bundle.js';
 
-const MIN_LENGTH = 8;
 
 /**
  * A passphrase from $CONFLUENCE_ADF_PASSPHRASE, else a masked prompt (twice when choosing one). When

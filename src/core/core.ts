@@ -84,7 +84,8 @@ function tryServiceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls | und
   }
 }
 
-const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+/** A stored time as ISO 8601; one past what Date can hold (an old file's huge expiry) is shown as its limit. */
+const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(Number.isFinite(t) ? Math.max(-8.64e15, Math.min(t, 8.64e15)) : 8.64e15).toISOString());
 
 /** The core every adapter shares: store, session, API client, and the account operations. */
 export class Core {

@@ -24,9 +24,11 @@ export function ok<T extends Record<string, unknown>>(structured: T, text: strin
 export function failure(error: unknown, core?: Pick<Core, 'profile' | 'envToken'>): CallToolResult {
   const e =
     error instanceof AppError ? error : new AppError('INTERNAL', `Unexpected error: ${(error as Error)?.message ?? String(error)}`);
-  let hint = forAssistant(e.hint, { code: e.code, envToken: !!core?.envToken, profile: core?.profile });
   const retryAt = typeof e.details?.retryAt === 'string' ? e.details.retryAt : undefined;
-  if (e.code === 'QUOTA_EXCEEDED') hint = `Call the tool again after ${retryAt}, or with waitForQuota: true to wait for the reset.`;
+  const hint =
+    e.code === 'QUOTA_EXCEEDED'
+      ? `Call the tool again after ${retryAt}, or with waitForQuota: true to wait for the reset.`
+      : forAssistant(e.hint, { code: e.code, envToken: !!core?.envToken, profile: core?.profile });
   return {
     isError: true,
     content: [{ type: 'text', text: `${e.message}${hint ? `\nNext step: ${hint}` : ''}\n(code: ${e.code}${retryAt ? `, retryAt: ${retryAt}` : ''})` }],

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { ROOT, tempHome } from '../support/cli.js';
 import { requirement } from '../support/requirements.js';
 import { COMPLETION_FILES, completionScript } from '../../src/cli/completion.js';
-import { SPACE_TYPES } from '../../src/core/confluence/spaces.js';
 
 const has = (shell: string) => {
   try {
@@ -56,11 +55,13 @@ function fish(line: string): string[] {
 }
 
 const cases: [string, (got: string[]) => void][] = [
-  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['adf', 'auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf adf ', (got) => assert.ok(got.includes('validate'), got.join(' '))],
+  ['confluence-adf adf validate --j', (got) => assert.deepEqual(got, ['--json'])],
   ['confluence-adf au', (got) => assert.deepEqual(got, ['auth'])],
   ['confluence-adf auth lo', (got) => assert.deepEqual(got, ['login', 'logout'])],
   ['confluence-adf auth login --call', (got) => assert.deepEqual(got, ['--callback-port', '--callback-url'])],
-  ['confluence-adf spaces list --type ', (got) => assert.deepEqual(got, [...SPACE_TYPES].sort())],
+  ['confluence-adf spaces list --type ', (got) => assert.deepEqual(got, ['collaboration', 'global', 'knowledge_base', 'onboarding', 'personal', 'system', 'xflow_sample_space'])],
   ['confluence-adf spaces list --status a', (got) => assert.deepEqual(got, ['archived'])],
   ['confluence-adf spaces list --sort -', (got) => assert.deepEqual(got, ['-id', '-key', '-name'])],
   ['confluence-adf --storage auth status --storage ', (got) => assert.deepEqual(got, ['file', 'keyring'])],

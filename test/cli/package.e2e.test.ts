@@ -51,18 +51,26 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'LICENSE',
       'README.md',
       'bin/confluence-adf.js',
+      'bin/load-cached.js',
       'bin/package.json',
       'completions/_confluence-adf',
       'completions/confluence-adf.bash',
       'completions/confluence-adf.fish',
       'dist/bundle/cli.cjs',
+      'dist/bundle/got-lazy.cjs',
+      'dist/bundle/got.cjs',
       'dist/bundle/help.json',
+      'dist/bundle/mcp-sdk.cjs',
+      'dist/src/core/adf/schema-nodes.cjs',
+      'dist/src/core/adf/schema-verdict.cjs',
       'package.json',
     ]);
 
     // What the bundle inlines is not installed a second time as a runtime dependency.
     const pkg = JSON.parse(await fs.readFile(path.join(checkout, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; license: string };
-    const bundle = await fs.readFile(path.join(checkout, 'dist', 'bundle', 'cli.cjs'), 'utf8');
+    const bundleDir = path.join(checkout, 'dist', 'bundle');
+    const bundles = await Promise.all((await fs.readdir(bundleDir)).filter((f) => f.endsWith('.cjs')).map((f) => fs.readFile(path.join(bundleDir, f), 'utf8')));
+    const bundle = bundles.join('\n');
     for (const dependency of Object.keys(pkg.dependencies)) assert.ok(!bundle.includes(`// node_modules/${dependency}/`), `${dependency} is both inlined and a dependency`);
     assert.match(await fs.readFile(path.join(checkout, 'LICENSE'), 'utf8'), new RegExp(`^${pkg.license} License`));
 
@@ -81,6 +89,9 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
     assert.match(status.stderr, /auth login/);
     const spacesHelp = await run(bin, ['help', 'spaces', 'list'], { cwd: dir, env });
     assert.equal(spacesHelp.code, 0, spacesHelp.stderr);
+    // The schema validators are files of their own, loaded on first use: they must be in the package.
+    const validated = await run(bin, ['adf', 'validate', path.join(ROOT, 'test', 'fixtures', 'adf', 'confluence-page-node-doc.json')], { cwd: dir, env });
+    assert.equal(validated.code, 0, validated.stderr);
 
     const client = new Client({ name: 'package-test', version: '1.0.0' });
     await client.connect(new StdioClientTransport({ command: bin, args: ['serve', '--mcp'], env: { PATH: process.env.PATH!, ...env }, stderr: 'ignore' }));

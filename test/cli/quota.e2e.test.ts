@@ -10,6 +10,8 @@ import path from 'node:path';
 import { AtlassianEmulator, DEFAULT_SITES, quotaFault } from '../emulator/server.js';
 import { BIN, runCli, type CliResult } from '../support/cli.js';
 import { signedInHome } from '../support/core.js';
+import { fakeDeps, fakeIO } from '../support/fake-io.js';
+import { run } from '../../src/cli/main.js';
 
 const SPACES = '/ex/confluence/';
 
@@ -38,7 +40,8 @@ describe('quota 429: a pause for every process of the profile', () => {
       assert.ok(elapsed < 10_000, `failed at once, not after retries (${elapsed} ms)`);
       const reset = Date.parse(fault.rateLimitReset!);
       assert.match(first.stderr, /Atlassian's hourly request quota for this app is used up \(confluence-quota-global-based\)/);
-      assert.ok(first.stderr.includes(`resets at ${clock(reset, 'Asia/Kolkata')}`), `local time of ${fault.rateLimitReset} in the message: ${first.stderr}`);
+      // The weekday comes too when the reset falls on the next local day.
+      assert.match(first.stderr, new RegExp(`resets at (\\w{3} )?${clock(reset, 'Asia/Kolkata')} `), `local time of ${fault.rateLimitReset} in the message`);
       const minutes = Number(/\(in (\d+) min\)/.exec(first.stderr)?.[1]);
       assert.ok(Math.abs(minutes - Math.ceil(Number(fault.retryAfter) / 60)) <= 1, `"in N min" from Retry-After ${fault.retryAfter}: ${first.stderr}`);
       assert.match(first.stderr, /--wait/);
@@ -52,13 +55,16 @@ describe('quota 429: a pause for every process of the profile', () => {
       const status = await runCli(['auth', 'status', '--json'], { env });
       assert.equal(status.code, 0, status.stderr);
       const report = JSON.parse(status.stdout) as { quota?: { pausedUntil?: string; pauseReason?: string; remaining?: number; nearLimit?: boolean } };
-      assert.ok(report.quota?.pausedUntil && Math.abs(Date.parse(report.quota.pausedUntil) - reset) < 5000, JSON.stringify(report.quota));
+      // Retry-After counts from when the answer arrived, so the pause may end up to the run's own time after the reset.
+      assert.ok(report.quota?.pausedUntil && Math.abs(Date.parse(report.quota.pausedUntil) - reset) < 5000 + elapsed, JSON.stringify(report.quota));
       assert.equal(report.quota.pauseReason, 'confluence-quota-global-based');
       assert.equal(report.quota.remaining, 0);
       assert.equal(report.quota.nearLimit, true);
       const human = await runCli(['auth', 'status'], { env });
       assert.match(human.stdout, /quota: +paused until .*hourly quota/);
       assert.match(human.stdout, /quota seen: +0 of 65000 left, near the limit/);
+      const table = await runCli(['auth', 'status', '--all'], { env });
+      assert.match(table.stdout, /\* default .* quota paused/);
       assert.equal(emu.requestsTo('api', SPACES).length - before, 1);
     } finally {
       emu.clearFaults();
@@ -84,6 +90,30 @@ describe('quota 429: a pause for every process of the profile', () => {
     } finally {
       emu.clearFaults();
       await s.cleanup();
+    }
+  });
+});
+
+describe('quota 429s told only by the newer headers', () => {
+  const emu = new AtlassianEmulator({ sites: [{ ...DEFAULT_SITES[0]!, spaceCount: 30 }] });
+  before(() => emu.start());
+  after(() => emu.stop());
+
+  test('only the structured RateLimit header (no Retry-After, no reason) is a quota pause; an unknown *-cost-based reason too', async () => {
+    const cases: Record<string, string>[] = [{ ratelimit: '"global-app-quota";r=0;t=1800' }, { 'ratelimit-reason': 'confluence-cost-based', 'beta-retry-after': '1200' }];
+    for (const headers of cases) {
+      const s = await signedInHome(emu);
+      try {
+        emu.inject({ kind: '429', path: SPACES, headers });
+        const before = emu.requestsTo('api', SPACES).length;
+        const r = await runCli(['spaces', 'list'], { env: s.env });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /\(in (30|20) min\)/, JSON.stringify(headers));
+        assert.equal(emu.requestsTo('api', SPACES).length - before, 1, 'not retried');
+      } finally {
+        emu.clearFaults();
+        await s.cleanup();
+      }
     }
   });
 });
@@ -130,6 +160,22 @@ describe('quota window with --wait: two processes', () => {
         assert.match(r.stderr, /hourly quota for this app is used up \(confluence-quota-global-based\): waiting until \d\d:\d\d \(in \d+ s\)/);
         assert.equal(r.stdout.trim().split('\n').length, 2);
       }
+    } finally {
+      emu.quota = undefined;
+      await s.cleanup();
+    }
+  });
+
+  test('--wait on a terminal: one progress line on stderr while the pause lasts, cleared before the answer', async () => {
+    const s = await signedInHome(emu);
+    try {
+      emu.quota = { points: 100, cost: 2, windowMs: 2500, anchor: emu.now() };
+      emu.useUpQuota();
+      const tty = fakeIO({ tty: true, columns: 200, env: s.env });
+      assert.equal(await run(['spaces', 'list', '--wait', '--limit', '2'], tty.io, fakeDeps(s.home)), 0, tty.stderr.text);
+      assert.match(tty.stderr.text, /^\r\x1b\[2K.*⏸.* Atlassian's hourly quota for this app is used up \(confluence-quota-global-based\): waiting until \d\d:\d\d \(in \d s\)… Ctrl-C stops\./);
+      assert.match(tty.stderr.text, /Ctrl-C stops\.\r\x1b\[2KMore spaces: --cursor /, 'the line is cleared when the wait ends');
+      assert.equal(tty.stdout.text.trimEnd().split('\n').length, 3, 'header and two spaces');
     } finally {
       emu.quota = undefined;
       await s.cleanup();

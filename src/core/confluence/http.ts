@@ -1,5 +1,6 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
 
@@ -122,6 +123,17 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     }
   };
 
+  // The bearer token goes to the configured API origin and nowhere else, whatever a redirect says.
+  const apiOrigin = new URL(deps.apiUrl).origin;
+  const refuseForeignOrigin = (url: unknown) => {
+    const origin = new URL(String(url)).origin;
+    if (origin !== apiOrigin) {
+      throw new AppError('BAD_RESPONSE', `The API redirected to ${origin}; the access token goes only to ${apiOrigin}, so the request was stopped.`, {
+        hint: 'Check CONFLUENCE_ADF_API_URL (unset it for Atlassian) and any proxy in between.',
+      });
+    }
+  };
+
   const instance: Got = got.extend({
     prefixUrl: deps.apiUrl,
     timeout: { request: deps.timeoutMs ?? 30_000 },
@@ -134,6 +146,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (error.response?.statusCode === 429) deps.limiter.drain();
         if (computedValue === 0) return 0;
         // A quota pause is not retried: every request of the profile waits for the reset instead.
         if ((error.options.context as RequestContext).quotaPause) return 0;
@@ -154,6 +167,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     hooks: {
       beforeRequest: [
         async (options) => {
+          refuseForeignOrigin(options.url);
           await deps.limiter.take();
           await holdForQuota();
           const token = await deps.accessToken();
@@ -162,9 +176,11 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
           deps.log?.(`→ ${options.method} ${redactUrl(String(options.url))}`);
         },
       ],
+      beforeRedirect: [(options) => refuseForeignOrigin(options.url)],
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;
+          deps.limiter.firstAnswered();
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           const facts = rateLimitFacts(response.headers, now());
           await deps.quota.recordSeen(facts).catch(() => undefined);
@@ -230,7 +246,8 @@ function v2Detail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   if (!first) return undefined;
-  return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  const detail = [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  return detail === undefined ? undefined : printable(String(detail));
 }
 
 /** Maps got's errors to AppErrors a person can act on. */

@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import type { Account, Site } from '../store/token-store.js';
 import type { ApiClient } from './http.js';
 import { SCOPE_FOR } from '../auth/scopes.js';
+import { printable } from '../text.js';
 
 interface ResourceBody {
   id?: unknown;
@@ -11,7 +12,8 @@ interface ResourceBody {
 }
 
 const scopesOf = (r: ResourceBody) => (Array.isArray(r.scopes) ? r.scopes.filter((s): s is string => typeof s === 'string') : []);
-const isConfluenceEntry = (r: ResourceBody) => scopesOf(r).some((s) => s.includes('confluence'));
+/** Confluence's entry first; an entry that names no scopes next; another product's entry is no Confluence site. */
+const rank = (r: ResourceBody) => (scopesOf(r).some((s) => s.includes('confluence')) ? 2 : scopesOf(r).length === 0 ? 1 : 0);
 
 /**
  * The sites the grant reaches, read defensively: unknown fields ignored, odd entries skipped. One site
@@ -25,11 +27,11 @@ export async function accessibleSites(api: ApiClient): Promise<Site[]> {
   const byId = new Map<string, ResourceBody>();
   for (const entry of entries) {
     const seen = byId.get(entry.id as string);
-    if (!seen || (!isConfluenceEntry(seen) && isConfluenceEntry(entry))) byId.set(entry.id as string, entry);
+    if (!seen || rank(entry) > rank(seen)) byId.set(entry.id as string, entry);
   }
   return [...byId.values()]
-    .filter((r) => isConfluenceEntry(r) || scopesOf(r).length === 0)
-    .map((r) => ({ cloudId: r.id as string, name: typeof r.name === 'string' ? r.name : (r.url as string), url: (r.url as string).replace(/\/+$/, '') }));
+    .filter((r) => rank(r) > 0)
+    .map((r) => ({ cloudId: r.id as string, name: printable(typeof r.name === 'string' ? r.name : (r.url as string)), url: printable(r.url as string).replace(/\/+$/, '') }));
 }
 
 /** Who signed in; undefined when the grant lacks read:me (the login still works without it). */
@@ -37,7 +39,7 @@ export async function currentAccount(api: ApiClient): Promise<Account | undefine
   try {
     const { body } = await api.getJson<{ account_id?: string; name?: string; email?: string }>('me', { requiredScope: SCOPE_FOR.me });
     if (!body?.account_id) return undefined;
-    return { accountId: body.account_id, name: body.name ?? body.account_id, ...(body.email ? { email: body.email } : {}) };
+    return { accountId: body.account_id, name: printable(body.name ?? body.account_id), ...(body.email ? { email: printable(body.email) } : {}) };
   } catch (error) {
     if (error instanceof AppError && error.code === 'MISSING_SCOPE') return undefined;
     throw error;

@@ -2,10 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 
-/** Creates the tool's directory readable by its owner alone. */
+/**
+ * Creates a directory (and its missing parents) readable by its owner alone. A directory that already
+ * exists keeps its mode: `--output /tmp/x` must not lock everyone else out of /tmp.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
-  await fs.promises.chmod(dir, 0o700);
+  const first = await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined) return;
+  // The umask may have taken bits from the mode given to mkdir: set it on every directory made here.
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    await fs.promises.chmod(d, 0o700);
+    if (d === path.resolve(first) || d === path.dirname(d)) break;
+  }
 }
 
 /**

@@ -8,8 +8,13 @@ const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keyl
 
 const FORMAT = 'confluence-adf/login-bundle';
 const AAD = 'confluence-adf/login-bundle/v1';
-/** scrypt cost: about 0.1 s and 32 MiB here, so guessing a passphrase is slow. */
-const KDF = { N: 2 ** 15, r: 8, p: 1 };
+/** scrypt cost: OWASP's minimum (N=2^17, r=8, p=1, 128 MiB), so each guess of a passphrase is slow. */
+const KDF = { N: 2 ** 17, r: 8, p: 1 };
+/** What a bundle may ask for: our own costs, old (2^15) and new, up to 256 MiB. Anything else is hostile. */
+const ACCEPTED_N = new Set([2 ** 15, 2 ** 16, 2 ** 17, 2 ** 18]);
+
+/** The shortest passphrase a bundle is sealed with, from a prompt or CONFLUENCE_ADF_PASSPHRASE alike. */
+export const MIN_PASSPHRASE_LENGTH = 12;
 
 interface SealedBundle {
   format: typeof FORMAT;
@@ -36,6 +41,11 @@ export async function makeBundle(login: StoredLogin, now: number, passphrase: st
   if (passphrase === undefined) {
     const plain: PlainBundle = { format: FORMAT, version: 1, exportedAt, plaintext: login };
     return JSON.stringify(plain, null, 2) + '\n';
+  }
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    throw new AppError('USAGE', `The passphrase is too short: at least ${MIN_PASSPHRASE_LENGTH} characters (a short one is guessed in seconds).`, {
+      hint: `Choose a longer passphrase (CONFLUENCE_ADF_PASSPHRASE, if set), e.g. four unrelated words.`,
+    });
   }
   const salt = crypto.randomBytes(16);
   const key = await deriveKey(passphrase, salt, KDF);
@@ -81,7 +91,9 @@ export async function openBundle(text: string, passphrase: () => Promise<string>
   else {
     const kdf = parsed.kdf;
     if (!kdf || kdf.name !== 'scrypt' || !isSealed(parsed.cipher) || typeof kdf.salt !== 'string') throw invalid('The bundle is damaged: its sealed part is missing.');
-    if (kdf.N > 2 ** 20 || kdf.r > 32 || kdf.p > 16) throw invalid('The bundle asks for an unreasonable key derivation cost.');
+    if (!ACCEPTED_N.has(kdf.N) || kdf.r !== KDF.r || kdf.p !== KDF.p) {
+      throw invalid('The bundle asks for a key derivation cost confluence-adf never uses (it was not made by `auth export`, or was altered).');
+    }
     const key = await deriveKey(await passphrase(), Buffer.from(kdf.salt, 'base64'), kdf);
     try {
       login = JSON.parse(unseal(key, parsed.cipher, AAD)) as StoredLogin;
