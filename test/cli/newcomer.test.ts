@@ -135,6 +135,20 @@ describe('hints name the profile they are about', () => {
   });
 });
 
+describe('a rejected cursor', () => {
+  test('spaces list --cursor with a cursor Confluence refuses: exit 2 and how to get a good one', async () => {
+    const p = await twoLogins();
+    try {
+      const r = await p.cli(['spaces', 'list', '--cursor', 'not-a-cursor']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Confluence did not accept the cursor/);
+      assert.match(r.stderr, /nextCursor of the previous page of the same query .*leave --cursor out/);
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
+
 describe('auth status --all', () => {
   test('nobody signed in: exit 4 with and without --json', async () => {
     const { home, cleanup } = await tempHome();
