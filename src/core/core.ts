@@ -17,6 +17,9 @@ import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
+import { PagesService } from './confluence/pages.js';
+import { SearchService } from './confluence/search.js';
+import type { PageWriter } from './page-writer.js';
 
 export interface CoreDeps {
   env: Env;
@@ -102,6 +105,11 @@ export class Core {
   /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
   private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
+  private writerInstance: Promise<PageWriter> | undefined;
+  /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
+  readonly pages: PagesService;
+  /** CQL search (see confluence/search.ts). */
+  readonly search: SearchService;
 
   constructor(readonly deps: CoreDeps) {
     this.profile = activeProfile(deps.env, rootDir(deps.env, deps.homedir), deps.profile);
@@ -135,6 +143,8 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.pages = new PagesService({ api: () => this.api(), site: (choice) => this.site(choice) });
+    this.search = new SearchService({ api: () => this.api() });
     this.quota = new QuotaState(
       { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
       { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },
@@ -157,6 +167,22 @@ export class Core {
       ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
       ...(seen ? { seenAt: iso(seen.at)! } : {}),
     };
+  }
+
+  /** Creating, updating and editing pages; loaded on first use, as it brings the whole ADF core. */
+  writer(): Promise<PageWriter> {
+    this.writerInstance ??= import('./page-writer.js').then(
+      ({ PageWriter, loadDocTools }) =>
+        new PageWriter({
+          api: () => this.api(),
+          site: (choice) => this.site(choice),
+          resolve: (ref, choice) => this.pages.resolve(ref, choice),
+          get: (target, options) => this.pages.get(target, options),
+          spaceId: async (site, key) => (await import('./confluence/page-writes.js')).spaceIdForKey(await this.api(), site, key),
+          docs: loadDocTools,
+        }),
+    );
+    return this.writerInstance;
   }
 
   /** The API client bound to the stored login (created once per process). */
