@@ -43,6 +43,8 @@ export interface QuotaPolicy {
   onWait?: (wait: { until: number; reason?: string; quota: boolean }) => void;
   /** The pause ended and the request goes out. */
   onResume?: () => void;
+  /** Ends the wait at once (an MCP client cancelled the call): the request is never sent. */
+  signal?: AbortSignal;
 }
 
 /** How often a waiting request re-reads the pause (another process may extend it) and reports progress. */
@@ -80,6 +82,23 @@ export function retryDelayMs(
 
 type RequestContext = { startedAt?: number; refreshed?: boolean; quotaPause?: QuotaPause };
 
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('CANCELLED', 'The wait for the quota reset was cancelled; nothing was sent.');
+}
+
+/** The promise, or an early end when the signal fires. */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done, done);
+  });
+}
+
 /** One got instance for every API call: limiter, bearer token, timeouts, retries and error mapping. */
 export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
   const { default: got } = await import('got');
@@ -99,8 +118,10 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       }
       const policy = deps.quotaPolicy?.();
       if (!policy?.wait) throw quotaError(pause, now());
+      throwIfCancelled(policy.signal);
       policy.onWait?.({ until: pause.until, quota: pause.quota, ...(pause.reason ? { reason: pause.reason } : {}) });
-      await sleep(Math.max(0, Math.min(pause.until - now(), QUOTA_WAIT_TICK_MS)));
+      await abortable(sleep(Math.max(0, Math.min(pause.until - now(), QUOTA_WAIT_TICK_MS))), policy.signal);
+      throwIfCancelled(policy.signal);
     }
   };
 
