@@ -2,7 +2,7 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
+    '') echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --wait --help' ;;
@@ -14,6 +14,8 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf') echo 'validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --wait --help' ;;
   esac
@@ -36,6 +38,8 @@ _confluence_adf_values() {
     'spaces list|--status') echo 'current archived' ;;
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
+    'adf|--storage') echo 'keyring file' ;;
+    'adf validate|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -52,6 +56,8 @@ _confluence_adf_values() {
     'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;
@@ -68,13 +74,27 @@ _confluence_adf_path() {
   printf '%s' "$cmdpath"
 }
 
+# The candidates in $2 that start with $1, each quoted. Not compgen -W: it expands $(...) and
+# backquotes inside the candidates, and a stored site name is not ours to run.
+_confluence_adf_reply() {
+  local cur="$1" c q
+  local -a list
+  read -r -d '' -a list <<< "$2"
+  COMPREPLY=()
+  for c in "${list[@]}"; do
+    [[ "$c" == "$cur"* ]] || continue
+    printf -v q '%q' "$c"
+    COMPREPLY+=("$q")
+  done
+}
+
 _confluence_adf() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmdpath values
   cmdpath="$(_confluence_adf_path "${COMP_WORDS[@]:1:COMP_CWORD-1}")"
   if [[ "$prev" == -* ]] && values="$(_confluence_adf_values "$cmdpath" "$prev")"; then
-    COMPREPLY=($(compgen -W "$values" -- "$cur"))
+    _confluence_adf_reply "$cur" "$values"
     return
   fi
-  COMPREPLY=($(compgen -W "$(_confluence_adf_words "$cmdpath")" -- "$cur"))
+  _confluence_adf_reply "$cur" "$(_confluence_adf_words "$cmdpath")"
 }
 complete -F _confluence_adf confluence-adf

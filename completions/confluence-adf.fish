@@ -3,7 +3,7 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth'
             echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth login'
@@ -26,6 +26,10 @@ function __confluence_adf_words
             echo 'list --verbose --debug --no-color --storage --profile --wait --help'
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf'
+            echo 'validate --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf validate'
+            echo '--json --verbose --debug --no-color --storage --profile --wait --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help'
         case 'completion'
@@ -65,6 +69,10 @@ function __confluence_adf_values
             echo 'id -id key -key name -name'
         case 'spaces list|--storage'
             echo 'keyring file'
+        case 'adf|--storage'
+            echo 'keyring file'
+        case 'adf validate|--storage'
+            echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
         case 'completion|--storage'
@@ -96,6 +104,10 @@ function __confluence_adf_values
         case 'spaces list|--site'
             confluence-adf __complete sites 2>/dev/null
         case 'spaces list|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf validate|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null

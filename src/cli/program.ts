@@ -75,7 +75,7 @@ Examples:
   $ confluence-adf auth status --offline
   $ confluence-adf auth status --all
 ${EXIT_CODES_HELP}
-JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+JSON: { profile: { name, source }, signedIn, reason?, hint?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
         storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? },
         quota?: { pausedUntil?, pauseReason?, remaining?, limit?, nearLimit?, seenAt? }, warning? }`,
@@ -168,6 +168,23 @@ ${EXIT_CODES_HELP}
 JSON: [ { id, key, name, type, status, url, ...every other field Confluence returned } ]`,
     )
     .action(options.action(() => import('./commands/spaces/list.js')));
+
+  const adf = program.command('adf').description('work with ADF documents offline (no login, no network)');
+  adf
+    .command('validate')
+    .description('check an ADF document against the official ADF JSON schema')
+    .argument('[file]', 'the ADF JSON document; - or nothing reads stdin')
+    .option('--json', 'print { valid, errors: [{ path, message }] } on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf validate page.json
+  $ confluence-adf adf validate --json < page.json | jq '.errors[0]'
+Exit codes: 0 valid, 1 not valid (the mistakes on stderr, the most useful first) or not JSON, 2 usage error.
+JSON: { valid, errors: [ { path: JSON pointer into the document, message } ] }`,
+    )
+    .action(options.action(() => import('./commands/adf/validate.js')));
 
   program
     .command('serve')

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_UNSAFE'
   /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
   | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
@@ -35,6 +36,7 @@ export type ErrorCode =
   | 'ACCOUNT_CONFLICT'
   | 'ENV_TOKEN_ACTIVE'
   | 'CANCELLED'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

@@ -55,7 +55,9 @@ function fish(line: string): string[] {
 }
 
 const cases: [string, (got: string[]) => void][] = [
-  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['adf', 'auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf adf ', (got) => assert.ok(got.includes('validate'), got.join(' '))],
+  ['confluence-adf adf validate --j', (got) => assert.deepEqual(got, ['--json'])],
   ['confluence-adf au', (got) => assert.deepEqual(got, ['auth'])],
   ['confluence-adf auth lo', (got) => assert.deepEqual(got, ['login', 'logout'])],
   ['confluence-adf auth login --call', (got) => assert.deepEqual(got, ['--callback-port', '--callback-url'])],

@@ -851,6 +851,11 @@ export class AtlassianEmulator {
     return { family };
   }
 
+  /** The enforced limit's bucket back to full, as if the API had been idle (benchmarks between runs). */
+  refillRateLimit(): void {
+    this.bucket = { tokens: 0, at: 0 };
+  }
+
   private takeRateToken(): Record<string, string> | undefined {
     if (!this.rateLimit) return undefined;
     const { perSecond, burst } = this.rateLimit;

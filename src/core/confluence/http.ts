@@ -1,5 +1,6 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
 
@@ -124,6 +125,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (error.response?.statusCode === 429) deps.limiter.drain();
         if (computedValue === 0) return 0;
         // A quota pause is not retried: every request of the profile waits for the reset instead.
         if ((error.options.context as RequestContext).quotaPause) return 0;
@@ -157,6 +159,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;
+          deps.limiter.firstAnswered();
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           const facts = rateLimitFacts(response.headers, now());
           await deps.quota.recordSeen(facts).catch(() => undefined);
@@ -222,7 +225,8 @@ function v2Detail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   if (!first) return undefined;
-  return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  const detail = [first.title, first.detail].filter(Boolean).join(': ') || first.code;
+  return detail === undefined ? undefined : printable(String(detail));
 }
 
 /** Maps got's errors to AppErrors a person can act on. */
