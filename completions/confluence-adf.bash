@@ -2,7 +2,7 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
+    '') echo 'auth spaces adf pages serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --wait --help' ;;
@@ -14,8 +14,14 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
-    'adf') echo 'validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf') echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf to-markdown') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf from-markdown') echo '--base --verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages') echo 'get search children --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages search') echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages children') echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --wait --help' ;;
   esac
@@ -39,7 +45,14 @@ _confluence_adf_values() {
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
     'adf|--storage') echo 'keyring file' ;;
+    'adf to-markdown|--storage') echo 'keyring file' ;;
+    'adf from-markdown|--storage') echo 'keyring file' ;;
     'adf validate|--storage') echo 'keyring file' ;;
+    'pages|--storage') echo 'keyring file' ;;
+    'pages get|--format') echo 'markdown adf' ;;
+    'pages get|--storage') echo 'keyring file' ;;
+    'pages search|--storage') echo 'keyring file' ;;
+    'pages children|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -57,7 +70,16 @@ _confluence_adf_values() {
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf to-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf from-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages get|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages get|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages search|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages search|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages children|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages children|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;

@@ -119,6 +119,7 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     version: await packageVersion(),
     action,
     loginTimeoutS: deps.loginTimeoutS ?? 300,
+    argv,
     output: {
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),

@@ -17,6 +17,8 @@ import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
+import { PagesService } from './confluence/pages.js';
+import { SearchService } from './confluence/search.js';
 
 export interface CoreDeps {
   env: Env;
@@ -102,6 +104,10 @@ export class Core {
   /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
   private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
+  /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
+  readonly pages: PagesService;
+  /** CQL search (see confluence/search.ts). */
+  readonly search: SearchService;
 
   constructor(readonly deps: CoreDeps) {
     this.profile = activeProfile(deps.env, rootDir(deps.env, deps.homedir), deps.profile);
@@ -135,6 +141,8 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.pages = new PagesService({ api: () => this.api(), site: (choice) => this.site(choice) });
+    this.search = new SearchService({ api: () => this.api() });
     this.quota = new QuotaState(
       { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
       { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },

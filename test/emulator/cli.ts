@@ -32,6 +32,8 @@ const emulator = new AtlassianEmulator({
       }
     : {}),
   ...(values.quota ? { quota: { points: Number(values.quota) } } : {}),
+  // The space ENG with the real pages of the ADF corpus, to read and search.
+  pages: true,
   authPort: port,
   apiPort: port === 0 ? 0 : port + 1,
 });

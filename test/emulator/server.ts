@@ -6,6 +6,7 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { PageStore, handlePagesRequest, seedPages, type SeededPages } from './pages.js';
 
 export interface EmulatorApp {
   name: string;
@@ -109,6 +110,8 @@ export interface EmulatorOptions {
   redirectMismatchAt?: 'authorize' | 'exchange';
   authPort?: number;
   apiPort?: number;
+  /** Seeds every site with the ENG space and the real pages of the ADF corpus (see pages.ts). */
+  pages?: boolean;
 }
 
 export interface QuotaOptions {
@@ -303,6 +306,10 @@ export class AtlassianEmulator {
   scopeFailureHeader: boolean;
   redirectMismatchAt: 'authorize' | 'exchange';
   readonly requests: RecordedRequest[] = [];
+  /** Spaces by id, the page tree, every version, CQL search (see pages.ts). */
+  readonly pages = new PageStore(() => this.now());
+  /** What seedPages put on each site, by site id. */
+  readonly seeded = new Map<string, SeededPages>();
   /** Every access token, refresh token and code it ever issued, for tests that hunt for leaks. */
   readonly issued = new Set<string>();
   readonly stats: EmulatorStats = {
@@ -360,6 +367,13 @@ export class AtlassianEmulator {
 
   addSite(site: EmulatorSite): void {
     this.sites.set(site.id, { ...site, spaces: makeSpaces(site.spaceCount, this.options.spaceIdBase) });
+    if (this.options.pages) {
+      this.seeded.set(site.id, seedPages(this.pages, site.id));
+      // The page spaces are listed by /spaces too (after the generated ones), so a key resolves to its id.
+      for (const space of this.pages.spacesOf(site.id)) {
+        this.sites.get(site.id)!.spaces.push({ ...makeSpaces(1)[0]!, id: space.id, key: space.key, name: space.name, type: 'global', status: 'current', currentActiveAlias: space.key, _links: { webui: `/spaces/${space.key}` } });
+      }
+    }
   }
 
   registerApp(app: Partial<EmulatorApp> & { callbackUrl: string }): EmulatorApp {
@@ -496,7 +510,7 @@ export class AtlassianEmulator {
     }
     try {
       if (server === 'auth') await this.handleAuth(req, url, body, send, record);
-      else await this.handleApi(req, url, send);
+      else await this.handleApi(req, url, body, send);
     } catch (error) {
       send(500, { error: 'emulator_failure', error_description: String(error) });
     }
@@ -772,9 +786,9 @@ export class AtlassianEmulator {
   private async handleApi(
     req: http.IncomingMessage,
     url: URL,
+    body: ParsedBody,
     send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
   ): Promise<void> {
-    if (req.method !== 'GET') return this.unexpected(req, url, send);
     const limited = this.takeRateToken();
     if (limited) return void send(429, TOO_MANY_REQUESTS, limited);
     const quota = this.takeQuota();
@@ -792,6 +806,9 @@ export class AtlassianEmulator {
       return true;
     };
 
+    const siteUrl = (cloudId: string) => (this.user.siteIds.includes(cloudId) ? this.sites.get(cloudId)?.url : undefined);
+    if (handlePagesRequest(this.pages, { method: req.method ?? 'GET', url, body: body.text, scopes: family.scopes, siteUrl, send })) return;
+    if (req.method !== 'GET') return this.unexpected(req, url, send);
     if (url.pathname === '/oauth/token/accessible-resources') {
       const avatarUrl = 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png';
       const resources = this.user.siteIds
@@ -995,24 +1012,26 @@ export class AtlassianEmulator {
 
 interface ParsedBody {
   fields: Record<string, string> | undefined;
+  /** The body as sent (JSON writes need more than string fields). */
+  text: string;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<ParsedBody> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return { fields: req.method === 'POST' ? undefined : {} };
+  if (!text) return { fields: req.method === 'POST' ? undefined : {}, text };
   const type = req.headers['content-type'] ?? '';
   try {
     if (type.startsWith('application/json')) {
       const parsed = JSON.parse(text) as Record<string, unknown>;
-      return { fields: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])) };
+      return { fields: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])), text };
     }
     if (type.startsWith('application/x-www-form-urlencoded')) {
-      return { fields: Object.fromEntries(new URLSearchParams(text)) };
+      return { fields: Object.fromEntries(new URLSearchParams(text)), text };
     }
   } catch {
-    return { fields: undefined };
+    return { fields: undefined, text };
   }
-  return { fields: undefined };
+  return { fields: undefined, text };
 }

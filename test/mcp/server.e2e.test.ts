@@ -37,7 +37,7 @@ describe('serve --mcp', () => {
     const server = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });
     try {
       const { tools } = await server.client.listTools();
-      assert.deepEqual(tools.map((t) => t.name).sort(), ['auth_login_complete', 'auth_login_start', 'auth_logout', 'auth_status', 'spaces_list']);
+      assert.deepEqual(tools.map((t) => t.name).sort(), ['auth_login_complete', 'auth_login_start', 'auth_logout', 'auth_status', 'page_children', 'page_read', 'pages_search', 'spaces_list']);
       for (const tool of tools) {
         assert.ok(tool.title && tool.description && tool.description.length > 60, tool.name);
         assert.equal(tool.inputSchema.type, 'object');
