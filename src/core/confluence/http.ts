@@ -110,10 +110,10 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
 
   /** Holds a request while the profile's quota pause lasts: fails at once, or waits when the caller chose to. */
   const holdForQuota = async () => {
-    for (let waited = false; ; waited = true) {
+    for (let held = false; ; held = true) {
       const pause = await deps.quota.activePause();
       if (!pause) {
-        if (waited) deps.quotaPolicy?.()?.onResume?.();
+        if (held) deps.quotaPolicy?.()?.onResume?.();
         return;
       }
       const policy = deps.quotaPolicy?.();
