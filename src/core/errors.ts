@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_UNSAFE'
   /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
   | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
@@ -34,11 +35,17 @@ export type ErrorCode =
   | 'BUNDLE_INVALID'
   | 'ACCOUNT_CONFLICT'
   | 'ENV_TOKEN_ACTIVE'
-  | 'CANCELLED'
-  | 'ADF_INVALID'
-  | 'ADF_MARKDOWN_INVALID'
   | 'SECTION_NOT_FOUND'
   | 'SECTION_AMBIGUOUS'
+  | 'TEXT_NOT_FOUND'
+  | 'TEXT_AMBIGUOUS'
+  | 'VERSION_CONFLICT'
+  | 'ADF_INVALID'
+  | 'TITLE_TAKEN'
+  | 'PAGE_TOO_LARGE'
+  | 'ADF_MARKDOWN_INVALID'
+  | 'CANCELLED'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
