@@ -1,22 +1,55 @@
-/** `npm run bench`: every benchmark, one table. Never part of `npm test`. */
-import { spawnSync } from 'node:child_process';
+/**
+ * `npm run bench [-- --only TEXT]`: every row declared in bench/rows/ (see bench/harness.ts for how to
+ * add one), one table. The full run writes the table into README.md between the bench markers and
+ * exits 1 when any figure misses its target. `--only` runs the rows whose name contains TEXT and
+ * leaves the README alone. Never part of `npm test`.
+ */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { REPO, runRows, type RowResult } from './harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const benches = [['startup.js'], ['mcp-start.js', '15'], ['spaces.js'], ['pages-read.js'], ['refresh-storm.js', '6', '20', '5']];
-const rows: string[] = [];
-for (const [script, ...args] of benches) {
-  process.stderr.write(`running ${script}…\n`);
-  const result = spawnSync(process.execPath, [path.join(here, script!), ...args], { encoding: 'utf8' });
-  if (result.status !== 0) {
-    rows.push(`| ${script} | failed: ${result.stderr.trim().split('\n').pop()} |`);
-    continue;
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const rowsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rows');
+for (const file of fs.readdirSync(rowsDir).filter((f) => f.endsWith('.js')).sort()) await import(pathToFileURL(path.join(rowsDir, file)).href);
+
+const started = Date.now();
+process.stderr.write('running the benchmarks (whole processes; a few minutes)…\n');
+const results = await runRows({ ...(values.only ? { only: values.only } : {}) });
+const cpu = os.cpus()[0]?.model.trim() ?? 'cpu';
+const header =
+  `Node ${process.version}, ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
+  `load average ${os.loadavg()[0]!.toFixed(1)} at the end; ${new Date().toISOString().slice(0, 10)}; the run took ${Math.round((Date.now() - started) / 1000)} s.`;
+const table = [
+  '| figure | measured: median ratio (min–max of pairs); median times | target | met |',
+  '| --- | --- | --- | --- |',
+  ...results.map((r: RowResult) => `| ${r.name} | ${r.value.replace(/\|/g, '\\|')} | ${r.target} | ${r.ok ? 'yes' : '**no**'} |`),
+].join('\n');
+console.log(header);
+console.log(table);
+
+if (!values.only) {
+  const readmePath = path.join(REPO, 'README.md');
+  const readme = fs.readFileSync(readmePath, 'utf8');
+  const start = '<!-- bench:start (written by `npm run bench`) -->';
+  const end = '<!-- bench:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) {
+    process.stderr.write(`README.md has no ${start} … ${end} block; the table was not written there.\n`);
+    process.exitCode = 1;
+  } else {
+    const next = `${readme.slice(0, from + start.length)}\n${header}\n\n${table}\n${readme.slice(to)}`;
+    const temp = `${readmePath}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, next);
+    fs.renameSync(temp, readmePath);
+    process.stderr.write('README.md: benchmark table updated.\n');
   }
-  rows.push(...result.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| figure') && !l.startsWith('| ---')));
 }
-console.log(`confluence-adf benchmarks — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
-console.log('| figure | value |');
-console.log('| --- | --- |');
-for (const row of rows) console.log(row);
+const missed = results.filter((r) => !r.ok);
+if (missed.length) {
+  process.stderr.write(`${missed.length} figure(s) missed their target: ${missed.map((r) => r.name).join('; ')}\n`);
+  process.exitCode = 1;
+}

@@ -27,17 +27,27 @@ function __confluence_adf_words
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help'
         case 'adf'
-            echo 'validate --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf to-markdown'
+            echo '--verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf from-markdown'
+            echo '--base --verbose --debug --no-color --storage --profile --wait --help'
         case 'adf validate'
             echo '--json --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages'
-            echo 'get search children --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages get'
             echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages search'
             echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages children'
             echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages create'
+            echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages update'
+            echo '--file --format --base-version --title --message --site --dry-run --force --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages edit'
+            echo '--section --replace --append --insert-after --delete --find --replace-text --all --format --expected-version --message --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help'
         case 'completion'
@@ -79,6 +89,10 @@ function __confluence_adf_values
             echo 'keyring file'
         case 'adf|--storage'
             echo 'keyring file'
+        case 'adf to-markdown|--storage'
+            echo 'keyring file'
+        case 'adf from-markdown|--storage'
+            echo 'keyring file'
         case 'adf validate|--storage'
             echo 'keyring file'
         case 'pages|--storage'
@@ -90,6 +104,18 @@ function __confluence_adf_values
         case 'pages search|--storage'
             echo 'keyring file'
         case 'pages children|--storage'
+            echo 'keyring file'
+        case 'pages create|--format'
+            echo 'markdown adf'
+        case 'pages create|--storage'
+            echo 'keyring file'
+        case 'pages update|--format'
+            echo 'markdown adf'
+        case 'pages update|--storage'
+            echo 'keyring file'
+        case 'pages edit|--format'
+            echo 'markdown adf'
+        case 'pages edit|--storage'
             echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
@@ -125,6 +151,10 @@ function __confluence_adf_values
             confluence-adf __complete profiles 2>/dev/null
         case 'adf|--profile'
             confluence-adf __complete profiles 2>/dev/null
+        case 'adf to-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf from-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
         case 'adf validate|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'pages|--profile'
@@ -140,6 +170,18 @@ function __confluence_adf_values
         case 'pages children|--site'
             confluence-adf __complete sites 2>/dev/null
         case 'pages children|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages create|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages create|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages update|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages update|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages edit|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages edit|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null

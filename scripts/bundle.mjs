@@ -27,14 +27,125 @@ const lazyChildProcessForCommander = {
 
 /**
  * The ADF schema validators (scripts/build-adf-validator.mjs) are a megabyte of generated code: they
- * stay their own files, required from the bundle the first time a command validates.
+ * stay their own files, copied beside the bundle and required from it the first time a command validates.
  */
+const ADF_VALIDATORS = ['schema-verdict.cjs', 'schema-nodes.cjs'];
 const adfValidatorOutside = {
   name: 'adf-validator-outside',
   setup(b) {
-    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `../src/core/adf/${args.path.split('/').pop()}`, external: true }));
+    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `./${args.path.split('/').pop()}`, external: true }));
   },
 };
+
+/**
+ * The ADF converter (remark's parser and serializer, half the size of everything else) lives in its own
+ * bundle, dist/bundle/adf.cjs, required by the `adf` and page commands that convert: other commands do
+ * not read it at start-up.
+ */
+const adfFromItsBundle = {
+  name: 'adf-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /core\/adf\/index\.js$/ }, () => ({ path: 'adf', namespace: 'adf-bundle' }));
+    b.onResolve({ filter: /^\.\/adf\.cjs$/ }, () => ({ path: './adf.cjs', external: true }));
+    // A require() of its own, as for got: an import() of it would resolve from bin/load-cached.js.
+    b.onLoad({ filter: /.*/, namespace: 'adf-bundle' }, () => ({ contents: "module.exports = require('./adf.cjs');", loader: 'js' }));
+  },
+};
+
+/**
+ * got's own bundle, dist/bundle/got.cjs, loaded by the first API call. got imports at load time what
+ * only some requests use: http2-wrapper (TLS and HTTP/2 machinery, for the `http2` option we never
+ * set), cacheable-request and keyv (the `cache` option), cacheable-lookup (`dnsCache`), node:https and
+ * node:tls (https: URLs only). Each becomes a stand-in, with the names got imports from it, that loads
+ * the real thing on first use (the packages from dist/bundle/got-lazy.cjs), so a request pays for what
+ * it uses. An `instanceof` a stand-in class is false until its module has loaded: no instance can exist
+ * before that.
+ */
+const GOT_LAZY_PACKAGES = ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'];
+const lazy = (name, body) => {
+  const source = GOT_LAZY_PACKAGES.includes(name) ? `require('./got-lazy.cjs')[${JSON.stringify(name)}]` : `require(${JSON.stringify(name)})`;
+  return `let real;\nconst load = () => (real ??= ${source});\n${body}`;
+};
+const forward = 'new Proxy({}, { get: (_target, key) => load()[key] })';
+const construct = (name) => `function ${name}(...args) { return new (load().default)(...args); }`;
+const STAND_INS_IN_GOT = {
+  'http2-wrapper': lazy('http2-wrapper', `export default ${forward};`),
+  'node:https': lazy('node:https', `export default ${forward};`),
+  'node:tls': lazy('node:tls', 'export function checkServerIdentity(...args) { return load().checkServerIdentity(...args); }'),
+  'cacheable-lookup': lazy('cacheable-lookup', `export default ${construct('CacheableLookup')}`),
+  'cacheable-request': lazy(
+    'cacheable-request',
+    `export default ${construct('CacheableRequest')}
+export class CacheError { static [Symbol.hasInstance](error) { return real !== undefined && error instanceof real.CacheError; } }`,
+  ),
+};
+const lazyModulesForGot = {
+  name: 'lazy-modules-for-got',
+  setup(b) {
+    const names = Object.keys(STAND_INS_IN_GOT);
+    b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
+      args.namespace === 'lazy-got' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-got' },
+    );
+    b.onResolve({ filter: /^\.\/got-lazy\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-got' }, (args) => ({ contents: STAND_INS_IN_GOT[args.path], loader: 'js', resolveDir: process.cwd() }));
+  },
+};
+
+/**
+ * io.ts always hands chalk the colour level it decided (NO_COLOR, FORCE_COLOR, --no-color, a TTY), so
+ * chalk's own detection, which loads node:tty and probes both descriptors when chalk is imported, is
+ * never used by us: the default instance it would configure gets no colour.
+ */
+const chalkWithoutItsDetection = {
+  name: 'chalk-without-its-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) =>
+      args.importer.includes('node_modules/chalk/') ? { path: 'supports-color', namespace: 'no-detection' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-detection' }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+  },
+};
+
+/**
+ * The MCP SDK and zod, which it builds on, in one CommonJS bundle of their own, dist/bundle/mcp-sdk.cjs,
+ * loaded with the code cache (bin/load-cached.js) by `serve --mcp` only. As published they are some
+ * hundred ES modules that Node's loader resolves, reads and links one by one at every server start.
+ * Every import of them in our code takes its names from this one copy, so there is one zod.
+ */
+const MCP_VENDOR = { '@modelcontextprotocol/server': 'server', '@modelcontextprotocol/server/stdio': 'stdio', zod: 'zod' };
+const mcpFromItsBundle = {
+  name: 'mcp-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^(@modelcontextprotocol\/server(\/stdio)?|zod)$/ }, (args) => ({ path: args.path, namespace: 'mcp-vendor' }));
+    b.onResolve({ filter: /^\.\.\/\.\.\/bin\/load-cached\.js$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'mcp-vendor' }, (args) => ({
+      contents: `module.exports = require('../../bin/load-cached.js')(require('node:path').join(__dirname, 'mcp-sdk.cjs'))[${JSON.stringify(MCP_VENDOR[args.path])}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** Our code's `import('got')` loads dist/bundle/got.cjs, next to the CLI bundle. */
+const gotFromItsBundle = {
+  name: 'got-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^got$/ }, () => ({ path: 'got', namespace: 'got-bundle' }));
+    b.onResolve({ filter: /^\.\/got\.cjs$/ }, () => ({ path: './got.cjs', external: true }));
+    // A require() of its own, so that the first API call does not start Node's ES module loader for it.
+    b.onLoad({ filter: /.*/, namespace: 'got-bundle' }, () => ({ contents: "module.exports = require('./got.cjs');", loader: 'js' }));
+  },
+};
+
+/**
+ * On Node 20, bin/load-cached.js compiles the bundle with vm.Script and a code cache, and there an
+ * `import()` of a package left outside the bundle fails ("A dynamic import callback was not
+ * specified") once the cache is used. Those imports go through `__importExternal`, which the loader
+ * passes in (an import() made from its own file); a bundle required the ordinary way imports itself.
+ */
+function importsThroughTheLoader(file) {
+  const code = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, code.replace(/(?<![\w$.])import\(("[^"]+")\)/g, '__importExternal($1)'));
+}
 
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
@@ -45,10 +156,64 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'yaml', 'got', 'openid-client', '@modelcontextprotocol/server', '@inquirer/prompts', 'zod', 'jsonc-parser'], // jsonc-parser: its UMD main requires files esbuild cannot follow
+  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
+  // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander, adfValidatorOutside],
+  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkWithoutItsDetection, mcpFromItsBundle],
+  // See importsThroughTheLoader below.
+  banner: { js: 'var __importExternal = typeof __importExternal === "function" ? __importExternal : (specifier) => import(specifier);' },
   logLevel: 'warning',
 });
+importsThroughTheLoader('dist/bundle/cli.cjs');
+
+await build({
+  stdin: { contents: "module.exports = require('got').default;", resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/got.cjs',
+  plugins: [lazyModulesForGot],
+  logLevel: 'warning',
+});
+
+await build({
+  stdin: {
+    contents: Object.entries(MCP_VENDOR).map(([name, key]) => `exports.${key} = require(${JSON.stringify(name)});`).join('\n'),
+    resolveDir: process.cwd(),
+    loader: 'js',
+  },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/mcp-sdk.cjs',
+  logLevel: 'warning',
+});
+
+await build({
+  stdin: { contents: GOT_LAZY_PACKAGES.map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'), resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/got-lazy.cjs',
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: ['dist/src/core/adf/index.js'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/adf.cjs',
+  // Should the converter validate, the schema files stay outside this bundle too.
+  logOverride: { 'empty-import-meta': 'silent' },
+  plugins: [adfValidatorOutside],
+  logLevel: 'warning',
+});
+for (const file of ADF_VALIDATORS) fs.copyFileSync(`dist/src/core/adf/${file}`, `dist/bundle/${file}`);

@@ -1,10 +1,12 @@
 import { Argument, Command, Option, type OutputConfiguration } from 'commander';
 import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../core/confluence/spaces.js';
 import type { CommandContext } from './main.js';
+import { addPageWriteCommands } from './program-page-writes.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes: 0 success, 1 failure (network, Atlassian, storage), 2 usage error,
-            4 not signed in or a new login is needed, 130 interrupted.`;
+            4 not signed in or a new login is needed, 5 conflict (nothing written),
+            130 interrupted.`;
 
 export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> };
 export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
@@ -75,7 +77,7 @@ Examples:
   $ confluence-adf auth status --offline
   $ confluence-adf auth status --all
 ${EXIT_CODES_HELP}
-JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+JSON: { profile: { name, source }, signedIn, reason?, hint?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
         storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? },
         quota?: { pausedUntil?, pauseReason?, remaining?, limit?, nearLimit?, seenAt? }, warning? }`,
@@ -169,7 +171,37 @@ JSON: [ { id, key, name, type, status, url, ...every other field Confluence retu
     )
     .action(options.action(() => import('./commands/spaces/list.js')));
 
-  const adf = program.command('adf').description('work with ADF documents offline (no login, no network)');
+  const adf = program.command('adf').description('ADF documents offline (no login needed): to and from Markdown, and checked against the schema');
+  adf
+    .command('to-markdown')
+    .description('print an ADF document as Markdown (what Markdown cannot show becomes a placeholder)')
+    .argument('[file]', 'the ADF JSON; - or nothing reads stdin')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf to-markdown page.json > page.md
+  $ confluence-adf adf to-markdown < page.json | less
+Bad input (not JSON, not a document) exits 1 naming the place.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/to-markdown.js')));
+  adf
+    .command('from-markdown')
+    .description('print Markdown as an ADF document; with --base, unchanged blocks and placeholders come back exactly')
+    .argument('[file]', 'the Markdown; - or nothing reads stdin')
+    .option('--base <adf-file>', 'the ADF document the Markdown was made from')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf from-markdown notes.md > notes.json
+  $ confluence-adf adf to-markdown page.json > page.md && $EDITOR page.md
+  $ confluence-adf adf from-markdown page.md --base page.json > page-edited.json
+A broken directive or a placeholder the base does not know exits 1 naming the line.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/from-markdown.js')));
   adf
     .command('validate')
     .description('check an ADF document against the official ADF JSON schema')
@@ -243,6 +275,8 @@ JSON: [ { id, type, title, space, spaceName, url, excerpt, lastModified } ]`,
     .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login; an address picks its own)')
     .addHelpText('after', `\nExamples:\n  $ confluence-adf pages children 123456\n  $ confluence-adf pages children https://acme.atlassian.net/wiki/x/AQAB --depth 1 --json\n${EXIT_CODES_HELP}`)
     .action(options.action(() => import('./commands/pages/children.js')));
+
+  addPageWriteCommands(program, options.action, EXIT_CODES_HELP);
 
   program
     .command('serve')

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AtlassianEmulator, DEFAULT_APP, DEFAULT_SITES } from './server.js';
+import { colors, processIO } from '../../src/cli/io.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(root, 'bin', 'confluence-adf.js');
@@ -23,8 +24,11 @@ const env = {
   BROWSER: `${process.execPath} ${path.join(root, 'dist/test/support/browser.js')}`,
 };
 
+// The CLI's own rule for colour: none in a pipe, with NO_COLOR or TERM=dumb.
+const { bold } = colors(processIO(), process.stdout);
+
 function step(title: string, args: string[]): Promise<number> {
-  process.stdout.write(`\n\x1b[1m$ confluence-adf ${args.join(' ')}\x1b[0m   # ${title}\n`);
+  process.stdout.write(`\n${bold(`$ confluence-adf ${args.join(' ')}`)}   # ${title}\n`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('close', (code) => resolve(code ?? 1));

@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { handlePageWrite, type PageWrite } from './page-writes.js';
 
 export interface AdfDocLike {
   type: string;
@@ -90,6 +91,8 @@ export class PageStore {
   private nextId = 65_537;
   private nextSpaceId = 32_769;
   private readonly textCache = new WeakMap<PageVersion, string>();
+  /** Every POST and PUT of a page, accepted or refused, for tests (see page-writes.ts). */
+  readonly writes: PageWrite[] = [];
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -237,7 +240,7 @@ const V2 = /^\/ex\/confluence\/([^/]+)\/wiki\/api\/v2\/(pages|spaces)\/([^/]+)(\
 const V1_SEARCH = /^\/ex\/confluence\/([^/]+)\/wiki\/rest\/api\/search$/;
 const V1_GONE = /^\/ex\/confluence\/([^/]+)\/wiki\/rest\/api\/(content|space)(\/.*)?$/;
 
-const v2Error = (status: number, code: string, title: string, detail: string | null = null) => ({ errors: [{ status, code, title, detail }] });
+export const v2Error = (status: number, code: string, title: string, detail: string | null = null) => ({ errors: [{ status, code, title, detail }] });
 
 /** Answers the page, space-by-id, search and gone-v1 paths; false when the path is not one of them. */
 export function handlePagesRequest(store: PageStore, request: PagesRequest): boolean {
@@ -247,6 +250,7 @@ export function handlePagesRequest(store: PageStore, request: PagesRequest): boo
     send(410, { statusCode: 410, message: 'This endpoint has been deprecated. Use the v2 API instead (https://developer.atlassian.com/cloud/confluence/rest/v2/).' });
     return true;
   }
+  if (request.method === 'POST' || request.method === 'PUT') return handlePageWrite(store, request);
   const search = V1_SEARCH.exec(url.pathname);
   const v2 = V2.exec(url.pathname);
   if (!search && !v2) return false;
@@ -307,7 +311,7 @@ function versionJson(v: PageVersion) {
   return { number: v.number, message: v.message, minorEdit: v.minorEdit, authorId: v.authorId, createdAt: v.createdAt };
 }
 
-function getPage(store: PageStore, page: PageRecord, siteUrl: string, url: URL, send: Send): void {
+export function getPage(store: PageStore, page: PageRecord, siteUrl: string, url: URL, send: Send): void {
   const q = url.searchParams;
   const format = q.get('body-format');
   if (format !== null && !['atlas_doc_format', 'storage', 'view', 'export_view', 'anonymous_export_view', 'styled_view', 'editor'].includes(format)) {

@@ -103,6 +103,11 @@ export interface EmulatorOptions {
   spaceIdBase?: number;
   /** Whether a scope failure carries X-Failure-Category (captures show it is not always there). */
   scopeFailureHeader?: boolean;
+  /**
+   * Where an unregistered redirect_uri is caught: on the authorize page (what the docs describe), or
+   * only at the code exchange, with a generic invalid_grant that does not say why ([unconfirmed] both).
+   */
+  redirectMismatchAt?: 'authorize' | 'exchange';
   authPort?: number;
   apiPort?: number;
   /** Seeds every site with the ENG space and the real pages of the ADF corpus (see pages.ts). */
@@ -299,6 +304,7 @@ export class AtlassianEmulator {
   entryPerProduct: boolean;
   extraResources: ExtraResource[];
   scopeFailureHeader: boolean;
+  redirectMismatchAt: 'authorize' | 'exchange';
   readonly requests: RecordedRequest[] = [];
   /** Spaces by id, the page tree, every version, CQL search (see pages.ts). */
   readonly pages = new PageStore(() => this.now());
@@ -345,6 +351,7 @@ export class AtlassianEmulator {
     this.entryPerProduct = options.entryPerProduct ?? false;
     this.extraResources = options.extraResources ?? [];
     this.scopeFailureHeader = options.scopeFailureHeader ?? true;
+    this.redirectMismatchAt = options.redirectMismatchAt ?? 'authorize';
   }
 
   // ---- control surface for tests -------------------------------------------------------------
@@ -584,8 +591,9 @@ export class AtlassianEmulator {
     const app = this.apps.get(q.get('client_id') ?? '');
     if (!app) return void send(...this.errorPage(400, 'Invalid client', 'The client_id does not match any app.'));
     const redirectUri = q.get('redirect_uri') ?? '';
-    // Atlassian never redirects to an unregistered URL: it shows its own error page.
-    if (redirectUri !== app.callbackUrl) {
+    // Atlassian never redirects to an unregistered URL: it shows its own error page. [invented] The
+    // page's wording (here and below): the product never reads these pages.
+    if (redirectUri !== app.callbackUrl && this.redirectMismatchAt === 'authorize') {
       return void send(...this.errorPage(400, 'redirect_uri mismatch', `The redirect_uri ${redirectUri} does not match the callback URL of the app.`));
     }
     if (q.get('response_type') !== 'code') return void send(...this.errorPage(400, 'Unsupported response_type', 'response_type must be code.'));
@@ -681,6 +689,7 @@ export class AtlassianEmulator {
     if (this.now() > code.expiresAt) return invalid('Invalid authorization code');
     if (code.clientId !== app.clientId) return invalid('Invalid authorization code');
     if (f.redirect_uri !== code.redirectUri) return invalid('redirect_uri does not match the authorization request');
+    if (f.redirect_uri !== app.callbackUrl) return invalid('Invalid authorization code');
     if (code.challenge) {
       const verifier = f.code_verifier ?? '';
       const computed = crypto.createHash('sha256').update(verifier).digest('base64url');
@@ -857,6 +866,11 @@ export class AtlassianEmulator {
         : unauthorized;
     }
     return { family };
+  }
+
+  /** The enforced limit's bucket back to full, as if the API had been idle (benchmarks between runs). */
+  refillRateLimit(): void {
+    this.bucket = { tokens: 0, at: 0 };
   }
 
   private takeRateToken(): Record<string, string> | undefined {

@@ -18,6 +18,7 @@ export const SCOPE_FOR = {
   pageRead: 'read:page:confluence',
   search: 'search:confluence',
   me: 'read:me',
+  pageWrite: 'write:page:confluence',
 } as const;
 
 /** Normalises a user's scope list; offline_access is always added, or no refresh token is issued. */

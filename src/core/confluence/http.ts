@@ -1,8 +1,8 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { oneLine, printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
-import { oneLine } from '../text.js';
 
 export { parseRetryAfter } from './quota.js';
 
@@ -55,6 +55,8 @@ export interface ApiResponse<T> {
 
 export interface ApiClient {
   getJson<T>(path: string, options?: { searchParams?: URLSearchParams; requiredScope?: string }): Promise<ApiResponse<T>>;
+  /** A JSON write. Only a 429 (and, for PUT, a reset kept-alive socket) is retried: anything else may have been applied already. */
+  sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options?: { requiredScope?: string }): Promise<ApiResponse<T>>;
 }
 
 /**
@@ -125,6 +127,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       // got would cancel on a Retry-After longer than this; our own cap on total wait decides instead.
       maxRetryAfter: policy.maxTotalWaitMs,
       calculateDelay: ({ attemptCount, error, computedValue }) => {
+        if (error.response?.statusCode === 429) deps.limiter.drain();
         if (computedValue === 0) return 0;
         // A quota pause is not retried: every request of the profile waits for the reset instead.
         if ((error.options.context as RequestContext).quotaPause) return 0;
@@ -158,6 +161,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;
+          deps.limiter.firstAnswered();
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           const facts = rateLimitFacts(response.headers, now());
           await deps.quota.recordSeen(facts).catch(() => undefined);
@@ -199,6 +203,21 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
   return {
     getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
       return send<T>(() => instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {}), options.requiredScope);
+    },
+    async sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
+      try {
+        const response = await instance(path.replace(/^\//, ''), {
+          method,
+          json: body,
+          // A 429 was not applied. A kept-alive socket the server closed while we were busy (ECONNRESET
+          // before any answer) is retried for PUT only: its version number makes a repeat harmless (a
+          // second copy is refused with 409), while a repeated POST could create the page twice.
+          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: method === 'PUT' ? ['ECONNRESET', 'EPIPE'] : [] },
+        });
+        return { body: response.body as T, headers: response.headers };
+      } catch (error) {
+        throw mapApiError(error, options.requiredScope);
+      }
     },
   };
 }
@@ -277,7 +296,8 @@ export function mapApiError(error: unknown, requiredScope?: string, now: number 
         hint: 'Atlassian may be having trouble (status.atlassian.com); try again shortly.',
       });
     }
-    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status } });
+    // The status and Atlassian's own words let a caller tell a version conflict or a taken title apart.
+    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status, ...(detail ? { detail } : {}) } });
   }
   if (e.name === 'ParseError') {
     return new AppError('BAD_RESPONSE', 'Atlassian sent an answer that is not the JSON expected (cut off or malformed).', {

@@ -55,14 +55,17 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<nu
   let nextCursor: string | undefined;
   if (options.json) io.stdout.write('[');
   for await (const page of pages) {
+    // One write per page: a write per space costs a system call each on a pipe.
+    let chunk = '';
     for (const space of page.results) {
-      if (options.json) io.stdout.write(`${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(space)}`);
+      if (options.json) chunk += `${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(space)}`;
       else {
-        if (count === 0 && tty) io.stdout.write(`${c.bold(tableRow({ id: '', key: 'KEY', name: 'NAME', type: 'TYPE', status: 'STATUS', url: 'URL' }, width))}\n`);
-        io.stdout.write(`${tableRow(space, width)}\n`);
+        if (count === 0 && tty) chunk += `${c.bold(tableRow({ id: '', key: 'KEY', name: 'NAME', type: 'TYPE', status: 'STATUS', url: 'URL' }, width))}\n`;
+        chunk += `${tableRow(space, width)}\n`;
       }
       count++;
     }
+    if (chunk) io.stdout.write(chunk);
     nextCursor = page.nextCursor;
     if (progress) io.stderr.write(`\r\x1b[2K${count} spaces…`);
   }
