@@ -24,8 +24,8 @@ function row(hit: Pick<SearchHit, 'id' | 'title' | 'space' | 'lastModified' | 'u
   const fixed = [cells[0]!.padEnd(10), '', cells[2]!.padEnd(8), cells[3]!.padEnd(10), cells[4]!];
   const room = Math.max(8, width - fixed.reduce((n, c) => n + c.length + 1, 0) - 1);
   fixed[1] = (title.length > room ? `${title.slice(0, room - 1)}…` : title).padEnd(Math.min(room, 40));
-  const line = fixed.join(' ');
-  return line.length > width ? line.slice(0, width) : line;
+  // The URL is never cut: a line too long for the terminal wraps rather than losing its address.
+  return fixed.join(' ');
 }
 
 export async function run(ctx: CommandContext, options: SearchOptions, args: string[]): Promise<number> {
