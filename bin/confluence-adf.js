@@ -6,14 +6,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-// A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix tool.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(0);
-    throw error;
-  });
-}
-
 const argv = process.argv.slice(2);
 const fast = (() => {
   const last = argv[argv.length - 1];
@@ -28,5 +20,32 @@ const fast = (() => {
   }
 })();
 
-if (fast !== undefined) process.stdout.write(fast);
-else require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).main();
+if (fast !== undefined) writeAnswer(fast);
+else {
+  // A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix tool.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+  require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).main();
+}
+
+/**
+ * Writes a ready answer straight to descriptor 1: setting up process.stdout (a socket for a pipe)
+ * would cost more than the answer. A closed pipe ends quietly; a pipe that cannot take it all at once
+ * gets the rest through process.stdout.
+ */
+function writeAnswer(text) {
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += fs.writeSync(1, bytes, written);
+  } catch (error) {
+    if (error.code === 'EPIPE') process.exit(0);
+    if (error.code !== 'EAGAIN') throw error;
+    process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : undefined));
+    process.stdout.write(bytes.subarray(written));
+  }
+}

@@ -3,7 +3,7 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces adf serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'auth spaces adf pages serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth'
             echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth login'
@@ -34,6 +34,14 @@ function __confluence_adf_words
             echo '--base --verbose --debug --no-color --storage --profile --wait --help'
         case 'adf validate'
             echo '--json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages'
+            echo 'get search children --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages get'
+            echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages search'
+            echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages children'
+            echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help'
         case 'completion'
@@ -81,6 +89,16 @@ function __confluence_adf_values
             echo 'keyring file'
         case 'adf validate|--storage'
             echo 'keyring file'
+        case 'pages|--storage'
+            echo 'keyring file'
+        case 'pages get|--format'
+            echo 'markdown adf'
+        case 'pages get|--storage'
+            echo 'keyring file'
+        case 'pages search|--storage'
+            echo 'keyring file'
+        case 'pages children|--storage'
+            echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
         case 'completion|--storage'
@@ -120,6 +138,20 @@ function __confluence_adf_values
         case 'adf from-markdown|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'adf validate|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages get|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages get|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages search|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages search|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages children|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages children|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null

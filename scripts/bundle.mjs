@@ -56,11 +56,16 @@ const adfFromItsBundle = {
  * got's own bundle, dist/bundle/got.cjs, loaded by the first API call. got imports at load time what
  * only some requests use: http2-wrapper (TLS and HTTP/2 machinery, for the `http2` option we never
  * set), cacheable-request and keyv (the `cache` option), cacheable-lookup (`dnsCache`), node:https and
- * node:tls (https: URLs only). Each becomes a stand-in, with the names got imports from it, that
- * requires the installed module on first use, so a request pays for what it uses. An `instanceof` a
- * stand-in class is false until its module has loaded: no instance can exist before that.
+ * node:tls (https: URLs only). Each becomes a stand-in, with the names got imports from it, that loads
+ * the real thing on first use (the packages from dist/bundle/got-lazy.cjs), so a request pays for what
+ * it uses. An `instanceof` a stand-in class is false until its module has loaded: no instance can exist
+ * before that.
  */
-const lazy = (name, body) => `let real;\nconst load = () => (real ??= require(${JSON.stringify(name)}));\n${body}`;
+const GOT_LAZY_PACKAGES = ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'];
+const lazy = (name, body) => {
+  const source = GOT_LAZY_PACKAGES.includes(name) ? `require('./got-lazy.cjs')[${JSON.stringify(name)}]` : `require(${JSON.stringify(name)})`;
+  return `let real;\nconst load = () => (real ??= ${source});\n${body}`;
+};
 const forward = 'new Proxy({}, { get: (_target, key) => load()[key] })';
 const construct = (name) => `function ${name}(...args) { return new (load().default)(...args); }`;
 const STAND_INS_IN_GOT = {
@@ -79,9 +84,9 @@ const lazyModulesForGot = {
   setup(b) {
     const names = Object.keys(STAND_INS_IN_GOT);
     b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) =>
-      // The stand-in's own require() reaches the installed module at run time (ESM ones through require(esm)).
       args.namespace === 'lazy-got' ? { path: args.path, external: true } : { path: args.path, namespace: 'lazy-got' },
     );
+    b.onResolve({ filter: /^\.\/got-lazy\.cjs$/ }, (args) => ({ path: args.path, external: true }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-got' }, (args) => ({ contents: STAND_INS_IN_GOT[args.path], loader: 'js', resolveDir: process.cwd() }));
   },
 };
@@ -151,7 +156,7 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts'],
+  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
   // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
@@ -186,6 +191,16 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/mcp-sdk.cjs',
+  logLevel: 'warning',
+});
+
+await build({
+  stdin: { contents: GOT_LAZY_PACKAGES.map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'), resolveDir: process.cwd(), loader: 'js' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/got-lazy.cjs',
   logLevel: 'warning',
 });
 

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_UNSAFE'
   /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
   | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
@@ -39,6 +40,7 @@ export type ErrorCode =
   | 'ADF_MARKDOWN_INVALID'
   | 'SECTION_NOT_FOUND'
   | 'SECTION_AMBIGUOUS'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {

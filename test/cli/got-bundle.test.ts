@@ -1,6 +1,6 @@
 /**
- * The CLI's got (dist/bundle/got.cjs) loads http2-wrapper, cacheable-request, cacheable-lookup,
- * node:https and node:tls only when a request needs them. These tests run it in a child process, as
+ * The CLI's got (dist/bundle/got.cjs) loads http2-wrapper, cacheable-request, cacheable-lookup (from
+ * dist/bundle/got-lazy.cjs), node:https and node:tls only when a request needs them. These tests run it in a child process, as
  * the CLI does: plain HTTP must not load them, and HTTPS (checked certificates), HTTP/2 and the cache
  * must still work through the stand-ins.
  */
@@ -20,7 +20,7 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 function inChild(script: string, env: Record<string, string> = {}): Record<string, unknown> {
   const source = `
 const got = require(${JSON.stringify(gotBundle)});
-const loaded = () => ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'].filter((m) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + m + '/')))
+const loaded = () => Object.keys(require.cache).filter((k) => k.endsWith('got-lazy.cjs') || ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'].some((m) => k.includes('/node_modules/' + m + '/')))
   .concat(process.moduleLoadList.filter((m) => m === 'NativeModule https' || m === 'NativeModule http2' || m === 'NativeModule tls'));
 // Exits when answered: an HTTP/2 session in got's global agent would keep the process alive.
 const answer = (out) => process.stdout.write(JSON.stringify(out), () => process.exit(0));

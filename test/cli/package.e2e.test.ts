@@ -4,31 +4,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ROOT } from '../support/cli.js';
+import { ROOT, runProcess } from '../support/cli.js';
 import { CORPUS_DIR } from '../support/adf-corpus.js';
 import { requirement } from '../support/requirements.js';
 
 const isGitCheckout = spawnSync('git', ['-C', ROOT, 'rev-parse', '--verify', 'HEAD'], { stdio: 'ignore' }).status === 0;
 
-function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No npm_* variables of an outer `npm test`: they would steer the inner npm.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_') && k !== 'INIT_CWD') env[k] = v;
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs a command with this process's environment, minus the npm_* variables of an outer `npm test` that would steer the inner npm. */
+function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_') && k !== 'INIT_CWD') env[k] = v;
+  return runProcess(command, args, { cwd: options.cwd, env: { ...env, ...options.env }, timeoutMs: 300_000 });
 }
 
 /** The checkout's files as they are on disk (tracked and new, not ignored), without dist/ or node_modules. */
@@ -67,6 +59,7 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'completions/confluence-adf.fish',
       'dist/bundle/adf.cjs',
       'dist/bundle/cli.cjs',
+      'dist/bundle/got-lazy.cjs',
       'dist/bundle/got.cjs',
       'dist/bundle/help.json',
       'dist/bundle/mcp-sdk.cjs',
@@ -77,7 +70,9 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
 
     // What the bundle inlines is not installed a second time as a runtime dependency.
     const pkg = JSON.parse(await fs.readFile(path.join(checkout, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; license: string };
-    const bundle = await fs.readFile(path.join(checkout, 'dist', 'bundle', 'cli.cjs'), 'utf8');
+    const bundleDir = path.join(checkout, 'dist', 'bundle');
+    const bundles = await Promise.all((await fs.readdir(bundleDir)).filter((f) => f.endsWith('.cjs')).map((f) => fs.readFile(path.join(bundleDir, f), 'utf8')));
+    const bundle = bundles.join('\n');
     for (const dependency of Object.keys(pkg.dependencies)) assert.ok(!bundle.includes(`// node_modules/${dependency}/`), `${dependency} is both inlined and a dependency`);
     assert.match(await fs.readFile(path.join(checkout, 'LICENSE'), 'utf8'), new RegExp(`^${pkg.license} License`));
 

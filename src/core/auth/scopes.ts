@@ -15,6 +15,8 @@ export const DEFAULT_SCOPES: readonly string[] = [
 /** The scope each command needs, so a missing one can be named exactly. */
 export const SCOPE_FOR = {
   spacesList: 'read:space:confluence',
+  pageRead: 'read:page:confluence',
+  search: 'search:confluence',
   me: 'read:me',
 } as const;
 

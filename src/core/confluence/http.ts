@@ -1,5 +1,6 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { oneLine, printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
 
@@ -158,6 +159,7 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
       afterResponse: [
         async (response, retryWithMergedOptions) => {
           const context = response.request.options.context as RequestContext;
+          deps.limiter.firstAnswered();
           deps.log?.(`← ${response.statusCode} ${response.request.options.method} ${redactUrl(response.url)} (${Date.now() - (context.startedAt ?? Date.now())} ms)`);
           const facts = rateLimitFacts(response.headers, now());
           await deps.quota.recordSeen(facts).catch(() => undefined);
@@ -219,10 +221,18 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:access_token|token|code|refresh_token|client_secret)=)[^&]*/gi, '$1[redacted]');
 }
 
+/** Atlassian's own words about a failure, without control characters: they end up on a terminal. */
 function v2Detail(body: unknown): string | undefined {
+  const detail = rawDetail(body);
+  return detail === undefined ? undefined : oneLine(detail);
+}
+
+function rawDetail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
-  if (!first) return undefined;
+  // v1 endpoints (CQL search) answer { statusCode, message } instead of v2's errors array.
+  const v1 = (body as { message?: unknown } | null)?.message;
+  if (!first) return typeof v1 === 'string' && v1 ? v1.replace(/^[\w.]+Exception: /, '') : undefined;
   return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
 }
 

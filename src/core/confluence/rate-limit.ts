@@ -14,6 +14,9 @@ export class RateLimiter {
   private tokens: number;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
+  /** When the first request took its token, until its answer has settled the clock. */
+  private firstTakeAt: number | undefined;
+  private settled = false;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -41,13 +44,32 @@ export class RateLimiter {
     this.last = this.now();
   }
 
+  /**
+   * The first answer came back (now). The API began counting at our first request's arrival, which may
+   * have been well after we took its token (connecting, TLS, a token read), so its refill runs behind
+   * ours by up to that round trip; counting it off once keeps the request after a full burst from
+   * arriving before the API has a token for it.
+   */
+  firstAnswered(): void {
+    if (this.settled || this.firstTakeAt === undefined) return;
+    this.settled = true;
+    const now = this.now();
+    this.refill(now);
+    this.tokens -= (Math.max(0, now - this.firstTakeAt) / 1000) * this.options.perSecond;
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.last) / 1000) * this.options.perSecond);
+    this.last = now;
+  }
+
   private async waitForToken(): Promise<void> {
     for (;;) {
       const now = this.now();
-      this.tokens = Math.min(this.options.burst, this.tokens + ((now - this.last) / 1000) * this.options.perSecond);
-      this.last = now;
+      this.refill(now);
       if (this.tokens >= 1) {
         this.tokens -= 1;
+        this.firstTakeAt ??= now;
         return;
       }
       await this.sleep(Math.ceil(((1 - this.tokens) / this.options.perSecond) * 1000));
