@@ -145,3 +145,21 @@ describe('outline and sections', () => {
     assert.throws(() => findSection(page, 'Budget'), (e: unknown) => e instanceof AppError && e.code === 'SECTION_NOT_FOUND' && (e.details?.headings as string[]).includes('Notes'));
   });
 });
+
+describe('with a base, only the changed part is parsed, and the Markdown still means what it says', () => {
+  const base = doc(p(t('Alpha')), { type: 'bulletList', content: [{ type: 'listItem', content: [p(t('item'))] }] }, p(t('Bravo')), p(t('Charlie')));
+  const md = toMarkdown(base);
+  test('indented text after a list continues its item', () => {
+    const edited = fromMarkdown(md.replace('- item\n\n', '- item\n\n  more\n\n'), { base });
+    assert.deepStrictEqual(edited.content[1], { type: 'bulletList', content: [{ type: 'listItem', content: [p(t('item')), p(t('more'))] }] });
+    assert.deepStrictEqual(edited.content.slice(2), base.content.slice(2));
+  });
+  test('a code fence left open swallows what follows, as it would without a base', () => {
+    const edited = fromMarkdown(md.replace('Bravo', '```\nBravo'), { base });
+    assert.deepStrictEqual(edited.content, fromMarkdown(md.replace('Bravo', '```\nBravo')).content);
+    assert.equal(edited.content.length, 3);
+  });
+  test('an error in the changed part names the line of the whole file', () => {
+    assert.throws(() => fromMarkdown(md.replace('Charlie', '::nope'), { base }), (e: unknown) => e instanceof AppError && e.details?.line === 7);
+  });
+});
