@@ -14,7 +14,9 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
-    'adf') echo 'validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf') echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf to-markdown') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf from-markdown') echo '--base --verbose --debug --no-color --storage --profile --wait --help' ;;
     'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages') echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help' ;;
     'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
@@ -46,6 +48,8 @@ _confluence_adf_values() {
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
     'adf|--storage') echo 'keyring file' ;;
+    'adf to-markdown|--storage') echo 'keyring file' ;;
+    'adf from-markdown|--storage') echo 'keyring file' ;;
     'adf validate|--storage') echo 'keyring file' ;;
     'pages|--storage') echo 'keyring file' ;;
     'pages get|--format') echo 'markdown adf' ;;
@@ -75,6 +79,8 @@ _confluence_adf_values() {
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf to-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf from-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'pages get|--site') confluence-adf __complete sites 2>/dev/null ;;

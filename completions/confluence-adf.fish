@@ -27,7 +27,11 @@ function __confluence_adf_words
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help'
         case 'adf'
-            echo 'validate --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf to-markdown'
+            echo '--verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf from-markdown'
+            echo '--base --verbose --debug --no-color --storage --profile --wait --help'
         case 'adf validate'
             echo '--json --verbose --debug --no-color --storage --profile --wait --help'
         case 'pages'
@@ -84,6 +88,10 @@ function __confluence_adf_values
         case 'spaces list|--storage'
             echo 'keyring file'
         case 'adf|--storage'
+            echo 'keyring file'
+        case 'adf to-markdown|--storage'
+            echo 'keyring file'
+        case 'adf from-markdown|--storage'
             echo 'keyring file'
         case 'adf validate|--storage'
             echo 'keyring file'
@@ -142,6 +150,10 @@ function __confluence_adf_values
         case 'spaces list|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'adf|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf to-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf from-markdown|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'adf validate|--profile'
             confluence-adf __complete profiles 2>/dev/null

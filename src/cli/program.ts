@@ -171,7 +171,37 @@ JSON: [ { id, key, name, type, status, url, ...every other field Confluence retu
     )
     .action(options.action(() => import('./commands/spaces/list.js')));
 
-  const adf = program.command('adf').description('work with ADF documents offline (no login, no network)');
+  const adf = program.command('adf').description('ADF documents offline (no login needed): to and from Markdown, and checked against the schema');
+  adf
+    .command('to-markdown')
+    .description('print an ADF document as Markdown (what Markdown cannot show becomes a placeholder)')
+    .argument('[file]', 'the ADF JSON; - or nothing reads stdin')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf to-markdown page.json > page.md
+  $ confluence-adf adf to-markdown < page.json | less
+Bad input (not JSON, not a document) exits 1 naming the place.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/to-markdown.js')));
+  adf
+    .command('from-markdown')
+    .description('print Markdown as an ADF document; with --base, unchanged blocks and placeholders come back exactly')
+    .argument('[file]', 'the Markdown; - or nothing reads stdin')
+    .option('--base <adf-file>', 'the ADF document the Markdown was made from')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf from-markdown notes.md > notes.json
+  $ confluence-adf adf to-markdown page.json > page.md && $EDITOR page.md
+  $ confluence-adf adf from-markdown page.md --base page.json > page-edited.json
+A broken directive or a placeholder the base does not know exits 1 naming the line.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/from-markdown.js')));
   adf
     .command('validate')
     .description('check an ADF document against the official ADF JSON schema')

@@ -55,14 +55,25 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Marks an AppError across copies of this module: the ADF converter ships in its own bundle with its
+ * own copy of this class, and its errors must still be AppErrors to the CLI's `instanceof`.
+ */
+const APP_ERROR = Symbol.for('confluence-adf.AppError');
+
 /** The one error type: a stable code, a message for people, a hint naming the next step. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, APP_ERROR, { value: true });
     this.name = 'AppError';
     this.code = code;
     this.hint = options.hint;

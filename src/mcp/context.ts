@@ -74,6 +74,8 @@ export function quotaPolicyFor(wait: boolean | undefined, ctx: ServerContext | u
   let last = 0;
   return {
     wait: !!wait,
+    // A cancelled call stops waiting at once and sends nothing.
+    ...(ctx ? { signal: ctx.mcpReq.signal } : {}),
     onWait: ({ until, reason }) => {
       const t = now();
       started ??= t;

@@ -3,7 +3,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { runCli, tempHome } from '../support/cli.js';
+import { spawnSync } from 'node:child_process';
+import { ROOT, runCli, tempHome } from '../support/cli.js';
 import { CORPUS_DIR } from '../support/adf-corpus.js';
 
 describe('confluence-adf adf validate', () => {
@@ -46,7 +47,7 @@ describe('confluence-adf adf validate', () => {
   test('not JSON: exit 1 naming line and column', async () => {
     const r = await runCli(['adf', 'validate'], { env: env(), input: '{"type": "doc",\n  "version": 1,\n  "content": [}\n' });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /<stdin>:3:15: not valid JSON/);
+    assert.match(r.stderr, /standard input is not JSON at line 3, column 15: /);
   });
 
   test('JSON that is no document: exit 1 saying what was expected', async () => {
@@ -69,5 +70,13 @@ describe('confluence-adf adf validate', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Unknown type "evil\[2Jnode"/);
     assert.ok(!r.stderr.includes('\u001b'));
+  });
+
+  test('the unbundled module loads its validators where a global require exists too (node -e)', () => {
+    const module = path.join(ROOT, 'dist', 'src', 'core', 'adf', 'validate.js');
+    const script = `import(${JSON.stringify(module)}).then((m) => console.log(JSON.stringify(m.validateAdf({ type: 'doc', version: 1, content: [{ type: 'rule', bogus: 1 }] }))))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { valid: false, errors: [{ path: '/content/0', message: 'rule does not accept the property "bogus".' }] });
   });
 });

@@ -21,12 +21,13 @@ function keychainItems(): string {
   }
 }
 
-describe('OS keychain (real Secret Service)', { skip }, () => {
+// Each test carries the skip, not the suite, so a local run counts and names every test it did not run.
+describe('OS keychain (real Secret Service)', () => {
   const emu = new AtlassianEmulator({ autoConsent: true });
   before(() => emu.start());
   after(() => emu.stop());
 
-  test('login keeps the key in the keychain, not in a file; logout removes the keychain item', async () => {
+  test('login keeps the key in the keychain, not in a file; logout removes the keychain item', { skip }, async () => {
     const { home, cleanup } = await tempHome();
     try {
       const port = await freePort();
@@ -59,7 +60,7 @@ describe('OS keychain (real Secret Service)', { skip }, () => {
     }
   });
 
-  test('--storage file skips the keychain even when there is one', async () => {
+  test('--storage file skips the keychain even when there is one', { skip }, async () => {
     const { home, cleanup } = await tempHome();
     try {
       const port = await freePort();

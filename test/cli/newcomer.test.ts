@@ -135,6 +135,20 @@ describe('hints name the profile they are about', () => {
   });
 });
 
+describe('a rejected cursor', () => {
+  test('spaces list --cursor with a cursor Confluence refuses: exit 2 and how to get a good one', async () => {
+    const p = await twoLogins();
+    try {
+      const r = await p.cli(['spaces', 'list', '--cursor', 'not-a-cursor']);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /Confluence did not accept the cursor/);
+      assert.match(r.stderr, /nextCursor of the previous page of the same query .*leave --cursor out/);
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
+
 describe('auth status --all', () => {
   test('nobody signed in: exit 4 with and without --json', async () => {
     const { home, cleanup } = await tempHome();
@@ -321,5 +335,19 @@ describe('the demo', () => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /\$ confluence-adf auth status/);
     assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
+  });
+});
+
+describe('the local test summary', () => {
+  test('tests that need a missing part are each counted and named as skipped, not hidden in a skipped suite', { timeout: 120_000 }, async () => {
+    const files = ['chromium', 'terminal', 'keyring'].map((name) => path.join(path.dirname(BIN), '..', 'dist', 'test', 'cli', `${name}.e2e.test.js`));
+    // No Chromium, no tmux on PATH, no D-Bus session, not CI: what a developer machine may lack.
+    const { home: emptyBin, cleanup } = await tempHome();
+    const env = { PATH: emptyBin, HOME: process.env.HOME ?? '', CHROMIUM_PATH: '/nonexistent/chromium' };
+    const result = await runProcess(process.execPath, ['--test', '--test-reporter=tap', ...files], { env, timeoutMs: 110_000 }).finally(cleanup);
+    const names = (await Promise.all(files.map((f) => fs.readFile(f, 'utf8')))).flatMap((source) => [...source.matchAll(/^\s+test\("((?:[^"\\]|\\.)*)"|^\s+test\('((?:[^'\\]|\\.)*)'/gm)].map((m) => (m[1] ?? m[2])!.replace(/\\(.)/g, '$1')));
+    assert.ok(names.length >= 6, `found ${names.length} tests`);
+    for (const name of names) assert.match(result.stdout, new RegExp(`ok \\d+ - ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} # SKIP`), name);
+    assert.match(result.stdout, new RegExp(`^# skipped ${names.length}$`, 'm'));
   });
 });

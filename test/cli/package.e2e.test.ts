@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ROOT, runProcess } from '../support/cli.js';
+import { CORPUS_DIR } from '../support/adf-corpus.js';
 import { requirement } from '../support/requirements.js';
 
 const isGitCheckout = spawnSync('git', ['-C', ROOT, 'rev-parse', '--verify', 'HEAD'], { stdio: 'ignore' }).status === 0;
@@ -36,7 +37,7 @@ async function copyCheckout(to: string): Promise<void> {
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
 }
 
-test('npm pack builds, ships only what runs, and the installed bin answers --help, auth status and MCP initialize', { skip: requirement(isGitCheckout, 'a git checkout of this repository'), timeout: 600_000 }, async () => {
+test('npm pack builds, ships only what runs, and the installed bin answers --help, auth status, adf validate and MCP initialize', { skip: requirement(isGitCheckout, 'a git checkout of this repository'), timeout: 600_000 }, async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'confluence-adf-pack-'));
   try {
     const checkout = path.join(dir, 'checkout');
@@ -56,13 +57,14 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'completions/_confluence-adf',
       'completions/confluence-adf.bash',
       'completions/confluence-adf.fish',
+      'dist/bundle/adf.cjs',
       'dist/bundle/cli.cjs',
       'dist/bundle/got-lazy.cjs',
       'dist/bundle/got.cjs',
       'dist/bundle/help.json',
       'dist/bundle/mcp-sdk.cjs',
-      'dist/src/core/adf/schema-nodes.cjs',
-      'dist/src/core/adf/schema-verdict.cjs',
+      'dist/bundle/schema-nodes.cjs',
+      'dist/bundle/schema-verdict.cjs',
       'package.json',
     ]);
 
@@ -89,9 +91,12 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
     assert.match(status.stderr, /auth login/);
     const spacesHelp = await run(bin, ['help', 'spaces', 'list'], { cwd: dir, env });
     assert.equal(spacesHelp.code, 0, spacesHelp.stderr);
-    // The schema validators are files of their own, loaded on first use: they must be in the package.
-    const validated = await run(bin, ['adf', 'validate', path.join(ROOT, 'test', 'fixtures', 'adf', 'confluence-page-node-doc.json')], { cwd: dir, env });
-    assert.equal(validated.code, 0, validated.stderr);
+    // The schema validators ship beside the bundle; ajv and the @atlaskit packages do not.
+    const valid = await run(bin, ['adf', 'validate', path.join(CORPUS_DIR, 'confluence-page-node-doc.json')], { cwd: dir, env });
+    assert.equal(valid.code, 0, valid.stderr);
+    const invalid = await run(bin, ['adf', 'validate', path.join(CORPUS_DIR, 'atlassian-renderer-annotation.json')], { cwd: dir, env });
+    assert.equal(invalid.code, 1, invalid.stderr);
+    assert.match(invalid.stderr, /\/content\/0\/content\/0\/marks\/0\/attrs {2}annotation is missing the attribute "annotationType"/);
 
     const client = new Client({ name: 'package-test', version: '1.0.0' });
     await client.connect(new StdioClientTransport({ command: bin, args: ['serve', '--mcp'], env: { PATH: process.env.PATH!, ...env }, stderr: 'ignore' }));

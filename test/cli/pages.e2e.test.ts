@@ -9,6 +9,8 @@ import { runCli } from '../support/cli.js';
 import { coreFor, signedInHome } from '../support/core.js';
 import { memoryKeyring } from '../support/memory-keyring.js';
 import { splitFrontMatter } from '../../src/core/adf/front-matter.js';
+import { fakeDeps, fakeIO } from '../support/fake-io.js';
+import { run } from '../../src/cli/main.js';
 
 const BETA = { id: '22222222-bbbb-4ccc-8ddd-000000000002', name: 'beta', url: 'https://beta.atlassian.net', spaceCount: 3 };
 const emu = new AtlassianEmulator({ pages: true, sites: [DEFAULT_SITES[0]!, BETA] });
@@ -200,5 +202,27 @@ describe('pages children and control characters', () => {
     // The file keeps the title as stored, escaped by YAML.
     const { meta } = splitFrontMatter(await fs.readFile(path.join(s.home, 'hostile.md'), 'utf8'));
     assert.equal(meta.title, 'Release \u001b[31mnotes\u001b[0m\u0007 2026');
+  });
+});
+
+describe('pages at a terminal', () => {
+  test('a terminal gets a header row, titles cut to its width, and page text without control characters', async () => {
+    const site = DEFAULT_SITES[0]!.id;
+    const page = emu.pages.addPage(site, {
+      space: 'ENG',
+      title: `A very long title that a narrow terminal cannot hold whole ${'x'.repeat(60)}`,
+      body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'ring \u0007 the bell, \u001b[2J clear the screen' }] }] },
+    });
+    const tty = fakeIO({ tty: true, columns: 80, noColor: true, env: { ...s.env } });
+    assert.equal(await run(['pages', 'search', '--title', 'narrow terminal'], tty.io, fakeDeps(s.home)), 0, tty.stderr.text);
+    const lines = tty.stdout.text.trimEnd().split('\n');
+    assert.match(lines[0]!, /^ID +TITLE +SPACE +MODIFIED +URL/);
+    assert.match(lines[1]!, new RegExp(`^${page.id} +A very[^…]*… +ENG +\\d{4}-\\d\\d-\\d\\d https://acme\\.atlassian\\.net/wiki/spaces/ENG/pages/${page.id}/A\\+very\\+long\\S+x{60}$`), 'the title gives way, the URL stays whole');
+    const get = fakeIO({ tty: true, columns: 80, noColor: true, env: { ...s.env } });
+    assert.equal(await run(['pages', 'get', page.id], get.io, fakeDeps(s.home)), 0, get.stderr.text);
+    assert.match(get.stdout.text, /ring {2}the bell, \\?\[2J clear the screen/);
+    const pipe = fakeIO({ tty: false, env: { ...s.env } });
+    assert.equal(await run(['pages', 'get', page.id], pipe.io, fakeDeps(s.home)), 0);
+    assert.ok(pipe.stdout.text.includes('\u0007'), 'a pipe gets the page as stored');
   });
 });

@@ -169,15 +169,15 @@ describe('quota window with --wait: two processes', () => {
   test('--wait on a terminal: one progress line on stderr while the pause lasts, cleared before the answer', async () => {
     const s = await signedInHome(emu);
     try {
-      emu.quota = { points: 100, cost: 2, windowMs: 2500, anchor: emu.now() };
-      emu.useUpQuota();
+      // A fault, not a clock window, so a slow start cannot miss it.
+      emu.inject({ kind: '429', path: SPACES, retryAfter: '3', reason: 'confluence-quota-global-based' });
       const tty = fakeIO({ tty: true, columns: 200, env: s.env });
       assert.equal(await run(['spaces', 'list', '--wait', '--limit', '2'], tty.io, fakeDeps(s.home)), 0, tty.stderr.text);
       assert.match(tty.stderr.text, /^\r\x1b\[2K.*⏸.* Atlassian's hourly quota for this app is used up \(confluence-quota-global-based\): waiting until \d\d:\d\d \(in \d s\)… Ctrl-C stops\./);
       assert.match(tty.stderr.text, /Ctrl-C stops\.\r\x1b\[2KMore spaces: --cursor /, 'the line is cleared when the wait ends');
       assert.equal(tty.stdout.text.trimEnd().split('\n').length, 3, 'header and two spaces');
     } finally {
-      emu.quota = undefined;
+      emu.clearFaults();
       await s.cleanup();
     }
   });

@@ -9,7 +9,8 @@ import { requirement } from '../support/requirements.js';
 const skip = requirement(hasTmux(), 'tmux');
 const node = process.execPath;
 
-describe('in a real terminal', { skip }, () => {
+// Each test carries the skip, not the suite, so a local run counts and names every test it did not run.
+describe('in a real terminal', () => {
   const emu = new AtlassianEmulator({
     autoConsent: true,
     sites: [
@@ -28,7 +29,7 @@ describe('in a real terminal', { skip }, () => {
     return { home, port, cleanup, vars: { CONFLUENCE_ADF_HOME: home, ...emu.env(app) } };
   }
 
-  test('--no-browser: approve elsewhere, paste the address the browser was sent to', async () => {
+  test('--no-browser: approve elsewhere, paste the address the browser was sent to', { skip }, async () => {
     const e = await env();
     const term = new TerminalSession(`${node} ${BIN} auth login --no-browser --callback-port ${e.port}`, e.vars);
     try {
@@ -46,7 +47,7 @@ describe('in a real terminal', { skip }, () => {
     }
   });
 
-  test('several sites: the picker is shown and answered with the arrow keys; the spinner waits meanwhile', async () => {
+  test('several sites: the picker is shown and answered with the arrow keys; the spinner waits meanwhile', { skip }, async () => {
     const e = await env();
     emu.user.siteIds = ['c-acme', 'c-beta'];
     const term = new TerminalSession(`${node} ${BIN} auth login --callback-port ${e.port}`, { ...e.vars, BROWSER: FAKE_BROWSER });
@@ -64,7 +65,7 @@ describe('in a real terminal', { skip }, () => {
     }
   });
 
-  test('Ctrl-C at a prompt exits 130 with one line and no stack trace', async () => {
+  test('Ctrl-C at a prompt exits 130 with one line and no stack trace', { skip }, async () => {
     const e = await env();
     const term = new TerminalSession(`${node} ${BIN} auth login --callback-port ${e.port}`, { ...e.vars, CONFLUENCE_CLIENT_SECRET: '' });
     try {

@@ -23,8 +23,6 @@ const emulator = new AtlassianEmulator({
   apps: [app],
   sites: [{ ...DEFAULT_SITES[0]!, spaceCount: Number(values.spaces) }],
   autoConsent: values['auto-consent'],
-  // The space ENG with the real pages of the ADF corpus, to read and search.
-  pages: true,
   ...(values.captured
     ? {
         entryPerProduct: true,
@@ -34,6 +32,8 @@ const emulator = new AtlassianEmulator({
       }
     : {}),
   ...(values.quota ? { quota: { points: Number(values.quota) } } : {}),
+  // The space ENG with the real pages of the ADF corpus, to read and search.
+  pages: true,
   authPort: port,
   apiPort: port === 0 ? 0 : port + 1,
 });

@@ -747,6 +747,13 @@ export function seedPages(store: PageStore, siteId: string): SeededPages {
   return { space, home, huge, hostileTitle, corpus };
 }
 
+/** The space BULK with `count` one-paragraph pages titled "Bulk page N", for searches with many hits. */
+export function seedBulkPages(store: PageStore, siteId: string, count: number): PageSpace {
+  const space = store.addSpace(siteId, 'BULK', 'Bulk');
+  for (let i = 0; i < count; i++) store.addPage(siteId, { space: 'BULK', title: `Bulk page ${i}`, body: doc(para(text(`Result number ${i}.`))) });
+  return space;
+}
+
 /** Used only while the corpus folder is absent: a page with the quirks real pages carry. */
 function fallbackDocument(): AdfDocLike {
   return doc(

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { PageStore, handlePagesRequest, seedPages, type SeededPages } from './pages.js';
+import { PageStore, handlePagesRequest, seedBulkPages, seedPages, type SeededPages } from './pages.js';
 
 export interface EmulatorApp {
   name: string;
@@ -112,6 +112,8 @@ export interface EmulatorOptions {
   apiPort?: number;
   /** Seeds every site with the ENG space and the real pages of the ADF corpus (see pages.ts). */
   pages?: boolean;
+  /** With `pages`: a space BULK of this many small pages more, for searches with many hits. */
+  bulkPages?: number;
 }
 
 export interface QuotaOptions {
@@ -369,6 +371,7 @@ export class AtlassianEmulator {
     this.sites.set(site.id, { ...site, spaces: makeSpaces(site.spaceCount, this.options.spaceIdBase) });
     if (this.options.pages) {
       this.seeded.set(site.id, seedPages(this.pages, site.id));
+      if (this.options.bulkPages) seedBulkPages(this.pages, site.id, this.options.bulkPages);
       // The page spaces are listed by /spaces too (after the generated ones), so a key resolves to its id.
       for (const space of this.pages.spacesOf(site.id)) {
         this.sites.get(site.id)!.spaces.push({ ...makeSpaces(1)[0]!, id: space.id, key: space.key, name: space.name, type: 'global', status: 'current', currentActiveAlias: space.key, _links: { webui: `/spaces/${space.key}` } });

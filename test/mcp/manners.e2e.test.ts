@@ -84,6 +84,27 @@ describe('waiting for the user', () => {
     }
   });
 
+  test('cancelling spaces_list while it waits for a quota reset stops the wait: nothing is sent after the reset', async () => {
+    const s = await signedInHome(emu);
+    const server = await rawServer(s.env);
+    try {
+      emu.quota = { points: 100, windowMs: 4000, anchor: emu.now() };
+      emu.useUpQuota();
+      const resetAt = emu.quotaResetAt();
+      const id = server.nextId();
+      server.send({ id, method: 'tools/call', params: { name: 'spaces_list', arguments: { limit: 2, waitForQuota: true }, _meta: { progressToken: 'quota' } } });
+      await server.next((m) => m.method === 'notifications/progress' && m.params?.progressToken === 'quota');
+      server.send({ method: 'notifications/cancelled', params: { requestId: id, reason: 'the user moved on' } });
+      const sentBefore = emu.requestsTo('api', '/ex/confluence/').length;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, resetAt - Date.now()) + 2500));
+      assert.equal(emu.requestsTo('api', '/ex/confluence/').length, sentBefore, 'the cancelled call sent nothing after the reset');
+    } finally {
+      emu.quota = undefined;
+      server.close();
+      await s.cleanup();
+    }
+  });
+
   test('the tool description says the call can be repeated', async () => {
     const { home, cleanup } = await tempHome();
     const client = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });

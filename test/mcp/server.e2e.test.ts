@@ -232,21 +232,23 @@ describe('serve --mcp', () => {
 });
 
 describe('serve --mcp under an hourly quota', () => {
-  test('a quota 429 is an error result with retryAt; waitForQuota waits for the reset with progress notifications', async () => {
+  test('a quota 429 is an error result with retryAt; later calls are held without a request; auth_status shows the pause', async () => {
     const { home, cleanup } = await tempHome();
     await seedLogin(coreFor(home, emu), emu, Date.now());
     const server = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });
     try {
-      const fault = quotaFault(Date.now(), { path: '/ex/confluence/' });
+      const injected = Date.now();
+      const fault = quotaFault(injected, { path: '/ex/confluence/' });
       emu.inject(fault);
-      const sent = Date.now();
       const refused = await server.client.callTool({ name: 'spaces_list', arguments: {} });
-      // Retry-After counts from when the answer arrives: the pause ends at the reset plus that delay.
-      const slack = 5000 + (Date.now() - sent);
+      const answered = Date.now();
       assert.equal(refused.isError, true);
       const facts = refused.structuredContent as { code: string; retryAt: string };
       assert.equal(facts.code, 'QUOTA_EXCEEDED');
-      assert.ok(Math.abs(Date.parse(facts.retryAt) - Date.parse(fault.rateLimitReset!)) < slack, facts.retryAt);
+      // Retry-After counts from when the answer arrived: the reset, plus however long the call took to get there.
+      const retryAt = Date.parse(facts.retryAt);
+      const reset = Date.parse(fault.rateLimitReset!);
+      assert.ok(retryAt >= reset - 1000 && retryAt <= reset + (answered - injected) + 1000, `${facts.retryAt} vs ${fault.rateLimitReset}`);
       assert.match(text(refused), /hourly request quota/);
       assert.match(text(refused), /waitForQuota/);
       const before = emu.requestsTo('api', '/ex/confluence/').length;
@@ -262,24 +264,25 @@ describe('serve --mcp under an hourly quota', () => {
     }
   });
 
-  test('waitForQuota: true holds the call until the window resets, sending progress, then answers', async () => {
+  test('waitForQuota: true holds the call until the pause ends, sending progress, then answers', async () => {
     const { home, cleanup } = await tempHome();
     await seedLogin(coreFor(home, emu), emu, Date.now());
     const server = await connect({ CONFLUENCE_ADF_HOME: home, ...emu.env() });
     try {
-      // Long enough that the call starts inside the window even on a loaded machine.
-      emu.quota = { points: 100, windowMs: 10_000, anchor: emu.now() };
-      emu.useUpQuota();
-      const resetAt = emu.quotaResetAt();
+      // A fault, not a clock window: on a loaded machine the call may reach the API after a short window ended.
+      emu.inject({ kind: '429', path: '/ex/confluence/', retryAfter: '3', reason: 'confluence-quota-global-based' });
+      const start = emu.requests.length;
       const progress: { progress: number; message?: string }[] = [];
       const result = await server.client.callTool({ name: 'spaces_list', arguments: { limit: 2, waitForQuota: true } }, { onprogress: (p) => progress.push(p) });
       assert.ok(!result.isError, text(result));
       assert.equal(spacesListSchema.parse(result.structuredContent).results.length, 2);
-      assert.ok(Date.now() >= resetAt, 'answered after the reset');
+      const sent = emu.requests.slice(start).filter((r) => r.path.startsWith('/ex/confluence/'));
+      assert.deepEqual(sent.map((r) => r.status), [429, 200]);
+      assert.ok(sent[1]!.at - sent[0]!.at >= 2900, `held ${sent[1]!.at - sent[0]!.at} ms for a 3 s pause`);
       assert.ok(progress.length >= 1, 'at least one progress notification');
       assert.match(progress[0]!.message ?? '', /quota/);
     } finally {
-      emu.quota = undefined;
+      emu.clearFaults();
       await server.close();
       await cleanup();
     }

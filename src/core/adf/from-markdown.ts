@@ -27,7 +27,7 @@ export function fromMarkdown(markdown: string, options: FromMarkdownOptions = {}
   }
   const base = options.base;
   const rendering = base ? renderDoc(base) : undefined;
-  const state: FromState = { refs: rendering?.refs, source, definitions, restored: new WeakSet() };
+  const state: FromState = { refs: rendering?.refs, source, definitions, restored: new WeakSet(), ids: { next: 1 } };
   if (!base || !rendering) return { type: 'doc', version: 1, content: blocks(children, state, 'doc') };
 
   const baseContent: AdfNode[] = Array.isArray(base.content) ? base.content : [];

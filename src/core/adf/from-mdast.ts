@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.js';
 import type { AdfMark, AdfNode } from './types.js';
-import type { MdNode } from './to-mdast.js';
+import { foldSpaces, placeholderLabel, type MdNode } from './to-mdast.js';
 import type { RefRegistry } from './refs.js';
 import { ALLOWED_BLOCKS, DIRECTIVE, markRank } from './dialect.js';
 import { reconcileList } from './reconcile.js';
@@ -17,6 +17,23 @@ export interface FromState {
   definitions: Map<string, { url: string; title: string | null }>;
   /** Nodes restored from placeholders: never fitted, they go back as they were. */
   restored: WeakSet<object>;
+  /** Counter behind the localIds that tasks and decisions need. */
+  ids: { next: number };
+}
+
+/**
+ * A localId for a task or decision written in Markdown: UUID-shaped and derived from its place in the
+ * document, so converting the same Markdown twice gives the same document.
+ */
+function localId(state: FromState): string {
+  const n = state.ids.next++;
+  let hex = '';
+  for (let round = 0; hex.length < 32; round++) {
+    let hash = 0x811c9dc5;
+    for (const ch of `md-local-id:${n}:${round}`) hash = Math.imul(hash ^ ch.charCodeAt(0), 0x01000193);
+    hex += (hash >>> 0).toString(16).padStart(8, '0');
+  }
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 interface Point {
@@ -69,6 +86,8 @@ function restoreBlock(node: MdNode, state: FromState): AdfNode {
   const base = restore(node, state) as AdfNode;
   if (!Array.isArray(base.content)) return base;
   const children = (node.children ?? []).filter((c) => !(c.data as { directiveLabel?: boolean } | undefined)?.directiveLabel);
+  // A one-line label cannot show line breaks: unchanged text means the node as it was.
+  if (node.type !== 'containerDirective' && foldSpaces(plainText(children)) === placeholderLabel(base)) return base;
   const fresh = node.type === 'containerDirective' ? blocks(children, state, base.type) : inline(children, state);
   const content = reconcileList(fresh, base.content);
   if (content.length === base.content.length && content.every((c, i) => c === base.content![i])) return base;
@@ -101,23 +120,24 @@ function list(node: MdNode, state: FromState): AdfNode[] {
 /** GFM task items: the first paragraph is the task; nested lists become nested task lists, other blocks tasks of their own. */
 function taskList(items: MdNode[], state: FromState): AdfNode {
   const content: AdfNode[] = [];
+  const list: AdfNode = { type: 'taskList', attrs: { localId: localId(state) }, content };
   for (const item of items) {
     const state_ = item.checked ? 'DONE' : 'TODO';
     const children = item.children ?? [];
     let rest = children;
     if (children[0]?.type === 'paragraph') {
-      content.push({ type: 'taskItem', attrs: { state: state_ }, content: inline(children[0].children ?? [], state) });
+      content.push({ type: 'taskItem', attrs: { localId: localId(state), state: state_ }, content: inline(children[0].children ?? [], state) });
       rest = children.slice(1);
-    } else content.push({ type: 'taskItem', attrs: { state: state_ }, content: [] });
+    } else content.push({ type: 'taskItem', attrs: { localId: localId(state), state: state_ }, content: [] });
     for (const child of rest) {
       if (child.type === 'list') content.push(taskList(child.children ?? [], state));
       else {
         const text = plainText(child.children ?? (child.value !== undefined ? [child] : []));
-        content.push({ type: 'taskItem', attrs: { state: 'TODO' }, content: text ? [{ type: 'text', text }] : [] });
+        content.push({ type: 'taskItem', attrs: { localId: localId(state), state: 'TODO' }, content: text ? [{ type: 'text', text }] : [] });
       }
     }
   }
-  return { type: 'taskList', content };
+  return list;
 }
 
 function table(node: MdNode, state: FromState): AdfNode[] {
@@ -157,9 +177,13 @@ function directiveBlock(node: MdNode, state: FromState): AdfNode[] {
     return [{ type, attrs: { title: containerLabelText(node) }, content: body.length ? body : [{ type: 'paragraph', content: [] }] }];
   }
   if (container && name === DIRECTIVE.decisions) {
-    return [{ type: 'decisionList', content: containerBody(node).flatMap((child) => decisionItems(child, state)) }];
+    const list = { type: 'decisionList', attrs: { localId: localId(state) } };
+    return [{ ...list, content: containerBody(node).flatMap((child) => decisionItems(child, state)) }];
   }
-  if (!container && name === DIRECTIVE.decision) return [{ type: 'decisionList', content: decisionItems(node, state) }];
+  if (name === DIRECTIVE.decision) {
+    const list = { type: 'decisionList', attrs: { localId: localId(state) } };
+    return [{ ...list, content: decisionItems(node, state) }];
+  }
   if (!container && name === DIRECTIVE.blank) return [{ type: 'paragraph', content: [] }];
   if (!container && name === DIRECTIVE.card && attrs.url) return [{ type: 'blockCard', attrs: { url: attrs.url } }];
   if (!container && name === DIRECTIVE.embed && attrs.url) return [{ type: 'embedCard', attrs: attrs.layout ? { url: attrs.url, layout: attrs.layout } : { url: attrs.url } }];
@@ -172,9 +196,14 @@ function directiveBlock(node: MdNode, state: FromState): AdfNode[] {
 
 function decisionItems(node: MdNode, state: FromState): AdfNode[] {
   if (node.type === 'leafDirective' && node.name === DIRECTIVE.decision) {
-    return [{ type: 'decisionItem', attrs: { state: attributes(node).state ?? 'DECIDED' }, content: inline(node.children ?? [], state) }];
+    return [{ type: 'decisionItem', attrs: { localId: localId(state), state: attributes(node).state ?? 'DECIDED' }, content: inline(node.children ?? [], state) }];
   }
-  if (node.type === 'paragraph') return [{ type: 'decisionItem', attrs: { state: 'DECIDED' }, content: inline(node.children ?? [], state) }];
+  if (node.type === 'containerDirective' && node.name === DIRECTIVE.decision) {
+    const paragraphs = containerBody(node).filter((c) => c.type === 'paragraph');
+    const content = paragraphs.flatMap((p, i) => [...(i > 0 ? [{ type: 'hardBreak' }, { type: 'hardBreak' }] : []), ...inline(p.children ?? [], state)]);
+    return [{ type: 'decisionItem', attrs: { localId: localId(state), state: attributes(node).state ?? 'DECIDED' }, content }];
+  }
+  if (node.type === 'paragraph') return [{ type: 'decisionItem', attrs: { localId: localId(state), state: 'DECIDED' }, content: inline(node.children ?? [], state) }];
   throw markdownError(node, 'a :::decisions block holds only ::decision[...] lines.', 'Write each decision as ::decision[What was decided]{state=DECIDED}.');
 }
 
@@ -219,7 +248,9 @@ export function blocks(nodes: MdNode[], state: FromState, parent: string): AdfNo
     const handler = blockHandlers[node.type];
     if (handler) out.push(...handler(node, state));
   }
-  return fit(out, parent, state.restored);
+  const fitted = fit(out, parent, state.restored);
+  // ADF containers hold at least one block: an empty one holds an empty paragraph.
+  return fitted.length === 0 && parent !== 'doc' ? [{ type: 'paragraph', content: [] }] : fitted;
 }
 
 /** Phrasing content as ADF inline nodes: marks gathered on the way down, neighbours with the same marks merged. */
@@ -229,7 +260,11 @@ export function inline(nodes: MdNode[], state: FromState): AdfNode[] {
   return mergeTexts(out);
 }
 
+/** Code text takes no formatting in ADF: only its link and comment stay. */
+const CODE_COMPANIONS = new Set(['code', 'link', 'annotation']);
+
 function withMarks(node: AdfNode, marks: AdfMark[]): AdfNode {
+  if (marks.some((m) => m.type === 'code')) marks = marks.filter((m) => CODE_COMPANIONS.has(m.type));
   if (marks.length === 0) return node;
   const sorted = [...marks].sort((a, b) => markRank(a.type) - markRank(b.type));
   return { ...node, marks: sorted };
@@ -237,7 +272,7 @@ function withMarks(node: AdfNode, marks: AdfMark[]): AdfNode {
 
 function collectInline(nodes: MdNode[], state: FromState, marks: AdfMark[], out: AdfNode[]): void {
   for (const node of nodes) {
-    const inside = (mark: AdfMark) => collectInline(node.children ?? [], state, [...marks.filter((m) => m.type !== mark.type), mark], out);
+    const inside = (mark: AdfMark) => collectInline(node.children ?? [], state, addMark(marks, mark), out);
     switch (node.type) {
       case 'text':
         if (node.value) out.push(withMarks({ type: 'text', text: node.value }, marks));
@@ -287,6 +322,12 @@ function collectInline(nodes: MdNode[], state: FromState, marks: AdfMark[], out:
   }
 }
 
+/** Marks inside a new one: it replaces one of its type, except comments, which overlap. */
+function addMark(marks: AdfMark[], mark: AdfMark): AdfMark[] {
+  if (mark.type === 'annotation') return [...marks.filter((m) => JSON.stringify(m) !== JSON.stringify(mark)), mark];
+  return [...marks.filter((m) => m.type !== mark.type), mark];
+}
+
 function linkMark(href: string, title: string | null | undefined): AdfMark {
   return { type: 'link', attrs: title ? { href, title } : { href } };
 }
@@ -306,7 +347,7 @@ function sourceOf(node: MdNode, state: FromState): string {
 function textDirective(node: MdNode, state: FromState, marks: AdfMark[], out: AdfNode[]): void {
   const attrs = attributes(node);
   const label = plainText(node.children);
-  const inside = (mark: AdfMark) => collectInline(node.children ?? [], state, [...marks.filter((m) => m.type !== mark.type), mark], out);
+  const inside = (mark: AdfMark) => collectInline(node.children ?? [], state, addMark(marks, mark), out);
   if (attrs.ref !== undefined) {
     const target = restore(node, state);
     if (node.name === 'mark') inside(target as AdfMark);

@@ -57,14 +57,22 @@ export function reconcileList(fresh: AdfNode[], base: AdfNode[] | undefined): Ad
 export function matchInOrder(keys: string[], positions: Map<string, number[]>): (number | undefined)[] {
   const used = new Map<string, number>();
   let last = -1;
-  return keys.map((key) => {
+  let lastFresh = -1;
+  return keys.map((key, i) => {
     const list = positions.get(key);
     if (!list) return undefined;
     let at = used.get(key) ?? 0;
     while (at < list.length && list[at]! <= last) at++;
     if (at >= list.length) return undefined;
+    // Of equal blocks, the one at the same distance from the last match (an edit in place shifts nothing).
+    const expected = last + (i - lastFresh);
+    if (list[at] !== expected) {
+      const same = list.indexOf(expected, at);
+      if (same !== -1) at = same;
+    }
     used.set(key, at + 1);
     last = list[at]!;
+    lastFresh = i;
     return last;
   });
 }
@@ -117,9 +125,9 @@ export function reconcileNode(fresh: AdfNode, base: AdfNode): AdfNode {
   if (fresh.type !== base.type) return fresh;
   const out: AdfNode = { ...base, ...fresh };
   const shownAttrs = SHOWN_NODE_ATTRS[fresh.type] ?? [];
-  const attrs: Record<string, unknown> = {};
+  // Shown attributes as edited; the others (localId, unknown ones) as they were, over any made up afresh.
+  const attrs: Record<string, unknown> = { ...(fresh.attrs ?? {}) };
   for (const [key, value] of Object.entries(base.attrs ?? {})) if (!shownAttrs.includes(key)) attrs[key] = value;
-  Object.assign(attrs, fresh.attrs ?? {});
   for (const key of shownAttrs) if (base.attrs && key in base.attrs && !(fresh.attrs && key in fresh.attrs) && (base.attrs[key] === null || base.attrs[key] === undefined)) attrs[key] = base.attrs[key];
   if (Object.keys(attrs).length) out.attrs = attrs;
   else delete out.attrs;

@@ -1,8 +1,8 @@
 import type { RootContent } from 'mdast';
 import type { AdfDoc, AdfNode } from './types.js';
 import { RefRegistry } from './refs.js';
-import { block } from './to-mdast.js';
-import { stringifyBlock } from './markdown.js';
+import { block, type MdNode } from './to-mdast.js';
+import { stringifyBlock, stringifyBlocks } from './markdown.js';
 
 /** A document as Markdown, one string per top-level node, and the placeholders it used. */
 export interface Rendering {
@@ -14,18 +14,17 @@ export interface Rendering {
 export function renderDoc(doc: AdfDoc): Rendering {
   const state = { refs: new RefRegistry() };
   const content: AdfNode[] = Array.isArray(doc?.content) ? doc.content : [];
-  const blocks: string[] = [];
-  let previousList: string | undefined;
+  const trees: MdNode[] = content.map((node) => block(node, state));
+  // Two lists in a row would read back as one: the second takes the other bullet, rendered on its own.
+  const alone = new Map<number, string>();
   let alternate = false;
-  for (const node of content) {
-    const md = block(node, state);
-    // Two lists in a row would read back as one: the second takes the other bullet.
-    const list = md.type === 'list' ? (md.ordered ? 'ordered' : 'bullet') : undefined;
-    alternate = list !== undefined && list === previousList ? !alternate : false;
-    previousList = list;
-    const options = alternate ? (list === 'ordered' ? { bulletOrdered: ')' as const } : { bullet: '*' as const }) : { bullet: '-' as const };
-    blocks.push(stringifyBlock(md as RootContent, options));
-  }
+  trees.forEach((md, i) => {
+    const kind = (n: MdNode | undefined) => (n?.type === 'list' ? (n.ordered ? 'ordered' : 'bullet') : undefined);
+    alternate = kind(md) !== undefined && kind(md) === kind(trees[i - 1]) ? !alternate : false;
+    if (alternate) alone.set(i, stringifyBlock(md as RootContent, md.ordered ? { bulletOrdered: ')' } : { bullet: '*' }));
+  });
+  const together = stringifyBlocks(trees.map((md, i) => (alone.has(i) ? ({ type: 'paragraph', children: [] } as MdNode) : md)) as RootContent[]);
+  const blocks = together.map((md, i) => alone.get(i) ?? md);
   return { blocks, refs: state.refs };
 }
 

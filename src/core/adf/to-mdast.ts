@@ -63,6 +63,20 @@ function shortLabel(node: Record<string, unknown>): string {
 const DIRECTIVE_NAME = /^[a-zA-Z][a-zA-Z0-9_-]*$/;
 
 /** The placeholder for a node: a container when it holds blocks, else a leaf or text directive with its text as label. */
+/** The text a placeholder's label shows, spaces folded (a label is one line). */
+export function placeholderLabel(node: unknown): string {
+  const label = placeholder(node, { refs: new RefRegistry() }, 'inline').children ?? [];
+  return foldSpaces(phrasingText(label));
+}
+
+export function foldSpaces(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function phrasingText(nodes: MdNode[]): string {
+  return nodes.map((n) => (typeof n.value === 'string' ? n.value : n.type === 'break' ? ' ' : phrasingText(n.children ?? []))).join('');
+}
+
 export function placeholder(node: unknown, state: ToState, where: 'block' | 'inline'): MdNode {
   const record = isRecord(node) ? node : {};
   const ref = state.refs.add({ kind: 'node', node: node as AdfNode });
@@ -123,7 +137,10 @@ function decisionList(node: AdfNode, state: ToState): MdNode | undefined {
   for (const child of node.content ?? []) {
     const status = attr(child, 'state');
     if (child.type !== 'decisionItem' || !wellFormed(child) || !str(status)) return undefined;
-    items.push(directive('leafDirective', DIRECTIVE.decision, { state: status }, inline(child.content ?? [], state)));
+    const label = inline(child.content ?? [], state);
+    // A leaf directive is one line: a decision with line breaks is written as a container.
+    const multiline = (child.content ?? []).some((n) => n.type === 'hardBreak' || /\n/.test(n.text ?? ''));
+    items.push(multiline ? directive('containerDirective', DIRECTIVE.decision, { state: status }, [{ type: 'paragraph', children: label }]) : directive('leafDirective', DIRECTIVE.decision, { state: status }, label));
   }
   return directive('containerDirective', DIRECTIVE.decisions, {}, items);
 }
@@ -160,7 +177,7 @@ function codeBlock(node: AdfNode): MdNode | undefined {
     value += child.text;
   }
   const language = attr(node, 'language');
-  if (language !== undefined && language !== null && !(str(language) && language.trim() === language && !/[\n`]/.test(language))) return undefined;
+  if (language !== undefined && language !== null && !(str(language) && language.trim() === language && !/\n/.test(language))) return undefined;
   const [lang, ...meta] = str(language) && language ? language.split(' ') : [];
   return { type: 'code', lang: lang ?? null, meta: meta.length ? meta.join(' ') : null, value };
 }
@@ -216,7 +233,13 @@ export function block(node: AdfNode, state: ToState): MdNode {
 }
 
 export function blocks(nodes: AdfNode[], state: ToState): MdNode[] {
+  // A container holding one empty paragraph (ADF's least content) is written empty.
+  if (nodes.length === 1 && isEmptyParagraph(nodes[0])) return [];
   return nodes.map((node) => block(node, state));
+}
+
+function isEmptyParagraph(node: unknown): boolean {
+  return wellFormed(node) && node.type === 'paragraph' && !node.attrs && !node.marks && !node.content?.length;
 }
 
 /** Inline nodes without their marks. */

@@ -30,8 +30,8 @@ type Base = unknown | typeof NEW;
  * The validators generated at build time from the official schema (scripts/build-adf-validator.mjs):
  * half a megabyte each, so loaded on first use, and the per-node one only for a document that needs it.
  * require, not import: importing CommonJS from ESM makes Node scan the whole file for its export names,
- * which costs more than running it. In the bundled CLI `require` is the bundle's own (literal paths,
- * so the bundler can point them at dist/src/core/adf).
+ * which costs more than running it. In the bundled CLI `require` is the bundle's own, and the files
+ * are copied beside it (literal paths, so the bundler can leave them outside).
  */
 // The bundler empties import.meta; a global `require` (node -e, a REPL) would not tell the two apart.
 const bundled = typeof import.meta.url !== 'string';
@@ -86,20 +86,23 @@ function judgeNode(node: unknown, candidates: string[], path: string, base: Base
   }
   const matching = candidates.filter((name) => nodes().guide.defs[name]?.type === node.type);
   if (matching.length === 0) return [{ path, message: notAllowed(node.type, candidates, where) }];
+  // Own fields first, for every definition of this type (cheap: no children); the children, which are
+  // most of the work, only for the definitions that could still do best, fewest own errors first.
+  const ranked = matching.map((name) => ({ name, own: ownErrors(name, node, path, base) })).sort((a, b) => a.own.length - b.own.length);
   let best: AdfValidationError[] | undefined;
-  for (const name of matching) {
-    const errors = judgeAs(name, node, path, base);
+  for (const { name, own } of ranked) {
+    if (best && own.length >= best.length) continue;
+    const errors = [...own, ...childErrors(name, node, path, base)];
     if (errors.length === 0) return [];
     if (!best || errors.length < best.length) best = errors;
   }
   return best ?? [];
 }
 
-/** A node's own fields checked by the schema with its children set aside, then each child in turn. */
-function judgeAs(name: string, node: Json, path: string, base: Base): AdfValidationError[] {
+/** A node's own fields checked by the schema with its children set aside. */
+function ownErrors(name: string, node: Json, path: string, base: Base): AdfValidationError[] {
   const { guide, validators } = nodes();
   const entry = guide.defs[name]!;
-  const type = entry.type;
   const shallow: Json = { ...node };
   if (Array.isArray(node.content)) shallow.content = [];
   if (Array.isArray(node.marks)) shallow.marks = [];
@@ -113,6 +116,14 @@ function judgeAs(name: string, node: Json, path: string, base: Base): AdfValidat
     if (base !== NEW && untouched(node, base, errorLocation(error))) continue;
     found.push({ path: path + error.instancePath, message: describe(error, node, entry) });
   }
+  return found;
+}
+
+/** The number of children and marks a definition allows, then each child judged in turn. */
+function childErrors(name: string, node: Json, path: string, base: Base): AdfValidationError[] {
+  const entry = nodes().guide.defs[name]!;
+  const type = entry.type;
+  const found: AdfValidationError[] = [];
   const baseNode = base !== NEW && isObject(base) ? base : undefined;
   for (const key of ['content', 'marks'] as const) {
     const children = node[key];

@@ -1,9 +1,8 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
-import { printable } from '../text.js';
+import { oneLine, printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
-import { oneLine } from '../text.js';
 
 export { parseRetryAfter } from './quota.js';
 
@@ -44,6 +43,8 @@ export interface QuotaPolicy {
   onWait?: (wait: { until: number; reason?: string; quota: boolean }) => void;
   /** The pause ended and the request goes out. */
   onResume?: () => void;
+  /** Ends the wait at once (an MCP client cancelled the call): the request is never sent. */
+  signal?: AbortSignal;
 }
 
 /** How often a waiting request re-reads the pause (another process may extend it) and reports progress. */
@@ -81,6 +82,23 @@ export function retryDelayMs(
 
 type RequestContext = { startedAt?: number; refreshed?: boolean; quotaPause?: QuotaPause };
 
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AppError('CANCELLED', 'The wait for the quota reset was cancelled; nothing was sent.');
+}
+
+/** The promise, or an early end when the signal fires. */
+function abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return promise;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done, done);
+  });
+}
+
 /** One got instance for every API call: limiter, bearer token, timeouts, retries and error mapping. */
 export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
   const { default: got } = await import('got');
@@ -92,16 +110,18 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
 
   /** Holds a request while the profile's quota pause lasts: fails at once, or waits when the caller chose to. */
   const holdForQuota = async () => {
-    for (let waited = false; ; waited = true) {
+    for (let held = false; ; held = true) {
       const pause = await deps.quota.activePause();
       if (!pause) {
-        if (waited) deps.quotaPolicy?.()?.onResume?.();
+        if (held) deps.quotaPolicy?.()?.onResume?.();
         return;
       }
       const policy = deps.quotaPolicy?.();
       if (!policy?.wait) throw quotaError(pause, now());
+      throwIfCancelled(policy.signal);
       policy.onWait?.({ until: pause.until, quota: pause.quota, ...(pause.reason ? { reason: pause.reason } : {}) });
-      await sleep(Math.max(0, Math.min(pause.until - now(), QUOTA_WAIT_TICK_MS)));
+      await abortable(sleep(Math.max(0, Math.min(pause.until - now(), QUOTA_WAIT_TICK_MS))), policy.signal);
+      throwIfCancelled(policy.signal);
     }
   };
 
@@ -250,9 +270,8 @@ function rawDetail(body: unknown): string | undefined {
   const first = Array.isArray(errors) ? errors[0] : undefined;
   // v1 endpoints (CQL search) answer { statusCode, message } instead of v2's errors array.
   const v1 = (body as { message?: unknown } | null)?.message;
-  if (!first) return typeof v1 === 'string' && v1 ? printable(v1.replace(/^[\w.]+Exception: /, '')) : undefined;
-  const detail = [first.title, first.detail].filter(Boolean).join(': ') || first.code;
-  return detail === undefined ? undefined : printable(String(detail));
+  if (!first) return typeof v1 === 'string' && v1 ? v1.replace(/^[\w.]+Exception: /, '') : undefined;
+  return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
 }
 
 /** Maps got's errors to AppErrors a person can act on. */

@@ -98,6 +98,12 @@ export function parseAdfBody(body: unknown): AdfDoc {
   return doc as AdfDoc;
 }
 
+/** The space key inside a page's web address (/spaces/KEY/pages/...), so no extra request is needed. */
+function spaceKeyIn(webui: string): string | null {
+  const key = /\/spaces\/([^/]+)\//.exec(webui)?.[1];
+  return key ? decodeURIComponent(key) : null;
+}
+
 export function normalisePage(raw: Record<string, unknown>, site: Site): Page {
   const id = str(raw.id);
   if (!id) throw badShape('a page');
@@ -111,7 +117,7 @@ export function normalisePage(raw: Record<string, unknown>, site: Site): Page {
     title: typeof raw.title === 'string' ? raw.title : '',
     status: typeof raw.status === 'string' ? raw.status : 'current',
     spaceId: str(raw.spaceId),
-    spaceKey: /\/spaces\/([^/]+)\//.exec(webui)?.[1] ? decodeURIComponent(/\/spaces\/([^/]+)\//.exec(webui)![1]!) : null,
+    spaceKey: spaceKeyIn(webui),
     parentId: str(raw.parentId),
     authorId: str(raw.authorId),
     createdAt: str(raw.createdAt),

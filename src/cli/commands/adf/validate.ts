@@ -1,9 +1,8 @@
 import type { CommandContext } from '../../main.js';
 import { EXIT } from '../../exit-codes.js';
-import { readInput } from '../../input.js';
 import { colors } from '../../io.js';
 import { oneLine } from '../../../core/text.js';
-import { parseJson } from '../../../core/adf/json.js';
+import { parseJson, readInput } from './input.js';
 
 export interface ValidateOptions {
   json?: boolean;
@@ -14,7 +13,8 @@ const SHOWN = 20;
 
 export async function run(ctx: CommandContext, options: ValidateOptions, args: string[]): Promise<number> {
   const { io } = ctx;
-  const { text, source } = await readInput(io, args[0], 'adf validate');
+  const { text, name: source } = await readInput(ctx, args[0], 'an ADF document (JSON)', 'validate');
+  // Any JSON: what keeps it from being a document is reported as a mistake like the others.
   const doc = parseJson(text, source);
   // The validator is a megabyte of generated code: loaded only here, never at start-up.
   const { validateAdf } = await import('../../../core/adf/validate.js');

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
-import { colors } from '../../io.js';
+import { writePaged } from '../../paged-output.js';
 import { parseLimit } from '../../flags.js';
 import type { Space, SpacesPage } from '../../../core/confluence/spaces.js';
 
@@ -47,31 +47,12 @@ export async function run(ctx: CommandContext, options: ListOptions): Promise<nu
         yield await core.spacesPage(site, query);
       })();
 
-  const tty = !!io.stdout.isTTY;
-  const width = tty ? (io.stdout.columns ?? 100) : undefined;
-  const c = colors(io, io.stdout);
-  const progress = options.all && io.stderr.isTTY;
-  let count = 0;
-  let nextCursor: string | undefined;
-  if (options.json) io.stdout.write('[');
-  for await (const page of pages) {
-    // One write per page: a write per space costs a system call each on a pipe.
-    let chunk = '';
-    for (const space of page.results) {
-      if (options.json) chunk += `${count === 0 ? '\n' : ',\n'}  ${JSON.stringify(space)}`;
-      else {
-        if (count === 0 && tty) chunk += `${c.bold(tableRow({ id: '', key: 'KEY', name: 'NAME', type: 'TYPE', status: 'STATUS', url: 'URL' }, width))}\n`;
-        chunk += `${tableRow(space, width)}\n`;
-      }
-      count++;
-    }
-    if (chunk) io.stdout.write(chunk);
-    nextCursor = page.nextCursor;
-    if (progress) io.stderr.write(`\r\x1b[2K${count} spaces…`);
-  }
-  if (progress) io.stderr.write('\r\x1b[2K');
-  if (options.json) io.stdout.write(count === 0 ? ']\n' : '\n]\n');
-  else if (count === 0) ctx.say(`No spaces found on ${site.name}${options.type || options.status || options.keys ? ' matching those filters' : ''}.`);
+  const { count, nextCursor } = await writePaged(io, pages, options, {
+    noun: 'spaces',
+    header: (width) => tableRow({ id: '', key: 'KEY', name: 'NAME', type: 'TYPE', status: 'STATUS', url: 'URL' }, width),
+    row: tableRow,
+  });
+  if (!options.json && count === 0) ctx.say(`No spaces found on ${site.name}${options.type || options.status || options.keys ? ' matching those filters' : ''}.`);
   if (!options.all && nextCursor) ctx.say(`More spaces: --cursor ${nextCursor}  (or --all)`);
   return 0;
 }
