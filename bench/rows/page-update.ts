@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_SITES } from '../../test/emulator/server.js';
 import { PageStore, seedPages } from '../../test/emulator/pages.js';
-import { renderDoc } from '../../src/core/adf/index.js';
+import { renderDoc } from '../../src/core/adf/to-markdown.js';
 import { withFrontMatter } from '../../src/core/adf/front-matter.js';
 import type { AdfDoc } from '../../src/core/adf/types.js';
 import { compare } from '../harness.js';

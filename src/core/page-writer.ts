@@ -2,7 +2,7 @@ import { AppError } from './errors.js';
 import type { ApiClient } from './confluence/http.js';
 import { createPageRequest, updatePageRequest, type WrittenPage } from './confluence/page-writes.js';
 import { applyEdits, type PageEdit } from './adf/edit.js';
-import { blockKey, diffBlocks, mergeBlocks, type MergeConflict } from './adf/merge.js';
+import { diffBlocks, mergeBlocks, type MergeConflict } from './adf/merge.js';
 import type { AdfDoc, AdfNode } from './adf/types.js';
 import type { Site } from './store/token-store.js';
 
@@ -11,7 +11,6 @@ export interface DocTools {
   fromMarkdown(markdown: string, options?: { base?: AdfDoc }): AdfDoc;
   toMarkdown(doc: AdfDoc): string;
   /** The Markdown of each top-level block, as `toMarkdown` joins them with blank lines. */
-  renderBlocks(doc: AdfDoc): string[];
   validateAdf(doc: unknown, options?: { base?: AdfDoc }): { valid: boolean; errors: { path: string; message: string }[] };
 }
 
@@ -107,8 +106,8 @@ export interface WriteResult {
 /** The converter and the schema check, loaded together when a write needs them. */
 export async function loadDocTools(): Promise<DocTools> {
   // Only through index.js: the build keeps the converter in a bundle of its own behind that name.
-  const [{ fromMarkdown, toMarkdown, renderDoc }, { validateAdf }] = await Promise.all([import('./adf/index.js'), import('./adf/validate.js')]);
-  return { fromMarkdown, toMarkdown, renderBlocks: (doc) => renderDoc(doc).blocks, validateAdf };
+  const [{ fromMarkdown, toMarkdown }, { validateAdf }] = await Promise.all([import('./adf/index.js'), import('./adf/validate.js')]);
+  return { fromMarkdown, toMarkdown, validateAdf };
 }
 
 const emptyDoc = (): AdfDoc => ({ type: 'doc', version: 1, content: [] });
@@ -146,7 +145,7 @@ export class PageWriter {
     const target = await this.deps.resolve(request.page, request.site);
     const current = await this.read(target);
     const base = await this.baseFor(target, current, request.baseVersion, request.force === true);
-    const ours = 'adf' in request.body ? request.body.adf : fromMarkdownAgainst(docs, request.body.markdown, base.adf!);
+    const ours = 'adf' in request.body ? request.body.adf : docs.fromMarkdown(request.body.markdown, { base: base.adf! });
     refuseInvalid(docs, ours, base.adf!);
     return this.write(docs, target, base, current, ours, request);
   }
@@ -264,49 +263,6 @@ export class PageWriter {
       ours: render(docs, conflict.ours ?? []),
     };
   }
-}
-
-/**
- * `fromMarkdown(markdown, { base })`, parsing only what changed. The leading and trailing blocks whose
- * Markdown is exactly what the base renders are the base's nodes (the converter's own law), so only
- * the stretch between them is parsed, with one unchanged block of context on each side; when the
- * context does not come back as it was (the edit reaches into its neighbours: a list continued, a
- * fence left open), the whole text is parsed instead. On a large page this is most of an update's time.
- */
-export function fromMarkdownAgainst(docs: DocTools, markdown: string, base: AdfDoc): AdfDoc {
-  const whole = () => docs.fromMarkdown(markdown, { base });
-  const blocks = docs.renderBlocks(base);
-  if (blocks.length !== base.content.length || markdown.includes('\r')) return whole();
-  const text = markdown.replace(/\s+$/, '');
-  let start = 0;
-  let head = 0;
-  while (head < blocks.length && text.startsWith(blocks[head]!, start)) {
-    const after = start + blocks[head]!.length;
-    if (after !== text.length && !text.startsWith('\n\n', after)) break;
-    start = Math.min(after + 2, text.length);
-    head++;
-  }
-  let end = text.length;
-  let tail = 0;
-  while (tail < blocks.length - head) {
-    const block = blocks[blocks.length - 1 - tail]!;
-    const from = end - block.length;
-    if (from < start || text.slice(from, end) !== block || (from !== start && text.slice(from - 2, from) !== '\n\n')) break;
-    end = Math.max(from - 2, start);
-    tail++;
-  }
-  const middle = text.slice(start, Math.max(start, end));
-  const kept = (from: number, to: number) => base.content.slice(from, to);
-  if (middle.trim() === '') return { ...base, content: [...kept(0, head), ...kept(blocks.length - tail, blocks.length)] };
-  // One unchanged neighbour on each side, parsed with the change, must come back as it was.
-  const before = head > 0 ? 1 : 0;
-  const after = tail > 0 ? 1 : 0;
-  const context = [...(before ? [blocks[head - 1]!] : []), middle, ...(after ? [blocks[blocks.length - tail]!] : [])].join('\n\n');
-  const parsed = docs.fromMarkdown(`${context}\n`, { base }).content;
-  if (parsed.length < before + after) return whole();
-  if (before && blockKey(parsed[0]) !== blockKey(base.content[head - 1])) return whole();
-  if (after && blockKey(parsed.at(-1)) !== blockKey(base.content[blocks.length - tail])) return whole();
-  return { ...base, content: [...kept(0, head), ...parsed.slice(before, parsed.length - after), ...kept(blocks.length - tail, blocks.length)] };
 }
 
 function render(docs: DocTools, blocks: AdfNode[]): string {
