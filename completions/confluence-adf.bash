@@ -2,7 +2,7 @@
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 _confluence_adf_words() {
   case "$1" in
-    '') echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
+    '') echo 'auth spaces adf pages serve completion --version --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth') echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth login') echo '--client-id --client-secret-stdin --callback-port --scopes --site --no-browser --callback-url --timeout --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'auth status') echo '--json --offline --all --verbose --debug --no-color --storage --profile --wait --help' ;;
@@ -14,6 +14,17 @@ _confluence_adf_words() {
     'auth refresh') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces') echo 'list --verbose --debug --no-color --storage --profile --wait --help' ;;
     'spaces list') echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf') echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf to-markdown') echo '--verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf from-markdown') echo '--base --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'adf validate') echo '--json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages') echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages get') echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages search') echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages children') echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages create') echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages update') echo '--file --format --base-version --title --message --site --dry-run --force --json --verbose --debug --no-color --storage --profile --wait --help' ;;
+    'pages edit') echo '--section --replace --append --insert-after --delete --find --replace-text --all --format --expected-version --message --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help' ;;
     'serve') echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help' ;;
     'completion') echo 'bash zsh fish --verbose --debug --no-color --storage --profile --wait --help' ;;
   esac
@@ -36,6 +47,21 @@ _confluence_adf_values() {
     'spaces list|--status') echo 'current archived' ;;
     'spaces list|--sort') echo 'id -id key -key name -name' ;;
     'spaces list|--storage') echo 'keyring file' ;;
+    'adf|--storage') echo 'keyring file' ;;
+    'adf to-markdown|--storage') echo 'keyring file' ;;
+    'adf from-markdown|--storage') echo 'keyring file' ;;
+    'adf validate|--storage') echo 'keyring file' ;;
+    'pages|--storage') echo 'keyring file' ;;
+    'pages get|--format') echo 'markdown adf' ;;
+    'pages get|--storage') echo 'keyring file' ;;
+    'pages search|--storage') echo 'keyring file' ;;
+    'pages children|--storage') echo 'keyring file' ;;
+    'pages create|--format') echo 'markdown adf' ;;
+    'pages create|--storage') echo 'keyring file' ;;
+    'pages update|--format') echo 'markdown adf' ;;
+    'pages update|--storage') echo 'keyring file' ;;
+    'pages edit|--format') echo 'markdown adf' ;;
+    'pages edit|--storage') echo 'keyring file' ;;
     'serve|--storage') echo 'keyring file' ;;
     'completion|--storage') echo 'keyring file' ;;
     '|--profile') confluence-adf __complete profiles 2>/dev/null ;;
@@ -52,6 +78,23 @@ _confluence_adf_values() {
     'spaces|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'spaces list|--site') confluence-adf __complete sites 2>/dev/null ;;
     'spaces list|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf to-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf from-markdown|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'adf validate|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages get|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages get|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages search|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages search|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages children|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages children|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages create|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages create|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages update|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages update|--profile') confluence-adf __complete profiles 2>/dev/null ;;
+    'pages edit|--site') confluence-adf __complete sites 2>/dev/null ;;
+    'pages edit|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'serve|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     'completion|--profile') confluence-adf __complete profiles 2>/dev/null ;;
     *) return 1 ;;
@@ -68,13 +111,27 @@ _confluence_adf_path() {
   printf '%s' "$cmdpath"
 }
 
+# The candidates in $2 that start with $1, each quoted. Not compgen -W: it expands $(...) and
+# backquotes inside the candidates, and a stored site name is not ours to run.
+_confluence_adf_reply() {
+  local cur="$1" c q
+  local -a list
+  read -r -d '' -a list <<< "$2"
+  COMPREPLY=()
+  for c in "${list[@]}"; do
+    [[ "$c" == "$cur"* ]] || continue
+    printf -v q '%q' "$c"
+    COMPREPLY+=("$q")
+  done
+}
+
 _confluence_adf() {
   local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmdpath values
   cmdpath="$(_confluence_adf_path "${COMP_WORDS[@]:1:COMP_CWORD-1}")"
   if [[ "$prev" == -* ]] && values="$(_confluence_adf_values "$cmdpath" "$prev")"; then
-    COMPREPLY=($(compgen -W "$values" -- "$cur"))
+    _confluence_adf_reply "$cur" "$values"
     return
   fi
-  COMPREPLY=($(compgen -W "$(_confluence_adf_words "$cmdpath")" -- "$cur"))
+  _confluence_adf_reply "$cur" "$(_confluence_adf_words "$cmdpath")"
 }
 complete -F _confluence_adf confluence-adf

@@ -3,7 +3,7 @@
 function __confluence_adf_words
     switch $argv[1]
         case ''
-            echo 'auth spaces serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
+            echo 'auth spaces adf pages serve completion --version --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth'
             echo 'login status logout switch export import token refresh --verbose --debug --no-color --storage --profile --wait --help'
         case 'auth login'
@@ -26,6 +26,28 @@ function __confluence_adf_words
             echo 'list --verbose --debug --no-color --storage --profile --wait --help'
         case 'spaces list'
             echo '--site --type --status --keys --sort --limit --all --cursor --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf'
+            echo 'to-markdown from-markdown validate --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf to-markdown'
+            echo '--verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf from-markdown'
+            echo '--base --verbose --debug --no-color --storage --profile --wait --help'
+        case 'adf validate'
+            echo '--json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages'
+            echo 'get search children create update edit --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages get'
+            echo '--format --version --output --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages search'
+            echo '--text --title --space --limit --all --cursor --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages children'
+            echo '--depth --json --site --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages create'
+            echo '--space --title --parent --file --format --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages update'
+            echo '--file --format --base-version --title --message --site --dry-run --force --json --verbose --debug --no-color --storage --profile --wait --help'
+        case 'pages edit'
+            echo '--section --replace --append --insert-after --delete --find --replace-text --all --format --expected-version --message --site --dry-run --json --verbose --debug --no-color --storage --profile --wait --help'
         case 'serve'
             echo '--mcp --log-file --verbose --debug --no-color --storage --profile --wait --help'
         case 'completion'
@@ -65,6 +87,36 @@ function __confluence_adf_values
             echo 'id -id key -key name -name'
         case 'spaces list|--storage'
             echo 'keyring file'
+        case 'adf|--storage'
+            echo 'keyring file'
+        case 'adf to-markdown|--storage'
+            echo 'keyring file'
+        case 'adf from-markdown|--storage'
+            echo 'keyring file'
+        case 'adf validate|--storage'
+            echo 'keyring file'
+        case 'pages|--storage'
+            echo 'keyring file'
+        case 'pages get|--format'
+            echo 'markdown adf'
+        case 'pages get|--storage'
+            echo 'keyring file'
+        case 'pages search|--storage'
+            echo 'keyring file'
+        case 'pages children|--storage'
+            echo 'keyring file'
+        case 'pages create|--format'
+            echo 'markdown adf'
+        case 'pages create|--storage'
+            echo 'keyring file'
+        case 'pages update|--format'
+            echo 'markdown adf'
+        case 'pages update|--storage'
+            echo 'keyring file'
+        case 'pages edit|--format'
+            echo 'markdown adf'
+        case 'pages edit|--storage'
+            echo 'keyring file'
         case 'serve|--storage'
             echo 'keyring file'
         case 'completion|--storage'
@@ -96,6 +148,40 @@ function __confluence_adf_values
         case 'spaces list|--site'
             confluence-adf __complete sites 2>/dev/null
         case 'spaces list|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf to-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf from-markdown|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'adf validate|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages get|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages get|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages search|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages search|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages children|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages children|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages create|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages create|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages update|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages update|--profile'
+            confluence-adf __complete profiles 2>/dev/null
+        case 'pages edit|--site'
+            confluence-adf __complete sites 2>/dev/null
+        case 'pages edit|--profile'
             confluence-adf __complete profiles 2>/dev/null
         case 'serve|--profile'
             confluence-adf __complete profiles 2>/dev/null

@@ -26,6 +26,33 @@ const lazyChildProcessForCommander = {
 };
 
 /**
+ * The ADF schema validators (scripts/build-adf-validator.mjs) are a megabyte of generated code: they
+ * stay their own files, copied beside the bundle and required from it the first time a command validates.
+ */
+const ADF_VALIDATORS = ['schema-verdict.cjs', 'schema-nodes.cjs'];
+const adfValidatorOutside = {
+  name: 'adf-validator-outside',
+  setup(b) {
+    b.onResolve({ filter: /\/schema-(verdict|nodes)\.cjs$/ }, (args) => ({ path: `./${args.path.split('/').pop()}`, external: true }));
+  },
+};
+
+/**
+ * The ADF converter (remark's parser and serializer, half the size of everything else) lives in its own
+ * bundle, dist/bundle/adf.cjs, required by the `adf` and page commands that convert: other commands do
+ * not read it at start-up.
+ */
+const adfFromItsBundle = {
+  name: 'adf-from-its-bundle',
+  setup(b) {
+    b.onResolve({ filter: /core\/adf\/index\.js$/ }, () => ({ path: 'adf', namespace: 'adf-bundle' }));
+    b.onResolve({ filter: /^\.\/adf\.cjs$/ }, () => ({ path: './adf.cjs', external: true }));
+    // A require() of its own, as for got: an import() of it would resolve from bin/load-cached.js.
+    b.onLoad({ filter: /.*/, namespace: 'adf-bundle' }, () => ({ contents: "module.exports = require('./adf.cjs');", loader: 'js' }));
+  },
+};
+
+/**
  * got's own bundle, dist/bundle/got.cjs, loaded by the first API call. got imports at load time what
  * only some requests use: http2-wrapper (TLS and HTTP/2 machinery, for the `http2` option we never
  * set), cacheable-request and keyv (the `cache` option), cacheable-lookup (`dnsCache`), node:https and
@@ -129,11 +156,13 @@ await build({
   platform: 'node',
   target: 'node20',
   outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts'],
+  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
+  // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander, gotFromItsBundle, chalkWithoutItsDetection, mcpFromItsBundle],
+  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkWithoutItsDetection, mcpFromItsBundle],
   // See importsThroughTheLoader below.
   banner: { js: 'var __importExternal = typeof __importExternal === "function" ? __importExternal : (specifier) => import(specifier);' },
   logLevel: 'warning',
@@ -174,3 +203,17 @@ await build({
   outfile: 'dist/bundle/got-lazy.cjs',
   logLevel: 'warning',
 });
+
+await build({
+  entryPoints: ['dist/src/core/adf/index.js'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: 'dist/bundle/adf.cjs',
+  // Should the converter validate, the schema files stay outside this bundle too.
+  logOverride: { 'empty-import-meta': 'silent' },
+  plugins: [adfValidatorOutside],
+  logLevel: 'warning',
+});
+for (const file of ADF_VALIDATORS) fs.copyFileSync(`dist/src/core/adf/${file}`, `dist/bundle/${file}`);

@@ -89,14 +89,28 @@ _confluence_adf_path() {
       return `${HEADER}
 # bash: source this file, or put it in ~/.local/share/bash-completion/completions/confluence-adf
 ${common}
+# The candidates in $2 that start with $1, each quoted. Not compgen -W: it expands $(...) and
+# backquotes inside the candidates, and a stored site name is not ours to run.
+_confluence_adf_reply() {
+  local cur="$1" c q
+  local -a list
+  read -r -d '' -a list <<< "$2"
+  COMPREPLY=()
+  for c in "\${list[@]}"; do
+    [[ "$c" == "$cur"* ]] || continue
+    printf -v q '%q' "$c"
+    COMPREPLY+=("$q")
+  done
+}
+
 _confluence_adf() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmdpath values
   cmdpath="$(_confluence_adf_path "\${COMP_WORDS[@]:1:COMP_CWORD-1}")"
   if [[ "$prev" == -* ]] && values="$(_confluence_adf_values "$cmdpath" "$prev")"; then
-    COMPREPLY=($(compgen -W "$values" -- "$cur"))
+    _confluence_adf_reply "$cur" "$values"
     return
   fi
-  COMPREPLY=($(compgen -W "$(_confluence_adf_words "$cmdpath")" -- "$cur"))
+  _confluence_adf_reply "$cur" "$(_confluence_adf_words "$cmdpath")"
 }
 complete -F _confluence_adf confluence-adf
 `;

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../core/errors.js';
 
-export const EXIT = { ok: 0, error: 1, usage: 2, loginNeeded: 4, cancelled: 130 } as const;
+export const EXIT = { ok: 0, error: 1, usage: 2, loginNeeded: 4, conflict: 5, cancelled: 130 } as const;
 
 /** The one table from error code to exit status. */
 export function exitCodeFor(code: ErrorCode): number {
@@ -14,6 +14,8 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'SESSION_EXPIRED':
     case 'LOGIN_EXPORTED':
       return EXIT.loginNeeded;
+    case 'VERSION_CONFLICT':
+      return EXIT.conflict;
     case 'CANCELLED':
       return EXIT.cancelled;
     default:

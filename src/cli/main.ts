@@ -119,6 +119,7 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
     version: await packageVersion(),
     action,
     loginTimeoutS: deps.loginTimeoutS ?? 300,
+    argv,
     output: {
       writeOut: (text) => void io.stdout.write(text),
       writeErr: (text) => void io.stderr.write(text),
@@ -127,11 +128,28 @@ export async function run(argv: string[], io: IO, deps: CliDeps = defaultDeps())
   });
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(helpRequest(program, argv), { from: 'user' });
     return exitCode;
   } catch (error) {
     return reportError(error, context);
   }
+}
+
+/**
+ * One convention for help, as gh has it: on stdout, exit 0. `help auth status` is `auth status --help`
+ * (commander's help command looks one level deep only), and a bare group (`confluence-adf`, `auth`)
+ * shows its help the same way instead of commander's error-style help on stderr.
+ */
+function helpRequest(program: Command, argv: string[]): string[] {
+  if (argv[0] === 'help') return [...argv.slice(1), '--help'];
+  let command = program;
+  for (const word of argv) {
+    if (word.startsWith('-')) continue;
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) return argv;
+    command = sub;
+  }
+  return command.commands.length > 0 ? [...argv, '--help'] : argv;
 }
 
 declare const __CONFLUENCE_ADF_VERSION__: string | undefined;

@@ -1,10 +1,12 @@
 import { Argument, Command, Option, type OutputConfiguration } from 'commander';
 import { SPACE_SORTS, SPACE_STATUSES, SPACE_TYPES } from '../core/confluence/spaces.js';
 import type { CommandContext } from './main.js';
+import { addPageWriteCommands } from './program-page-writes.js';
 
 export const EXIT_CODES_HELP = `
 Exit codes: 0 success, 1 failure (network, Atlassian, storage), 2 usage error,
-            4 not signed in or a new login is needed, 130 interrupted.`;
+            4 not signed in or a new login is needed, 5 conflict (nothing written),
+            130 interrupted.`;
 
 export type VerbModule<O> = { run: (ctx: CommandContext, options: O, args: string[]) => Promise<number> };
 export type ActionFactory = <O>(load: () => Promise<VerbModule<O>>) => (...params: unknown[]) => Promise<void>;
@@ -16,7 +18,7 @@ export const HELP_WIDTH = 100;
  * The command tree, and nothing else: each verb is loaded only when it runs. The CLI and the
  * completion generator both build it, so completions cannot drift from the commands.
  */
-export function buildProgram(options: { version: string; action: ActionFactory; loginTimeoutS: number; output: OutputConfiguration }): Command {
+export function buildProgram(options: { version: string; action: ActionFactory; loginTimeoutS: number; output: OutputConfiguration; argv?: string[] }): Command {
   const program = new Command('confluence-adf')
     .description('Confluence Cloud from your terminal and your AI assistant, signed in once with OAuth 2.0.')
     .version(options.version, '-V, --version')
@@ -75,7 +77,7 @@ Examples:
   $ confluence-adf auth status --offline
   $ confluence-adf auth status --all
 ${EXIT_CODES_HELP}
-JSON: { profile: { name, source }, signedIn, reason?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
+JSON: { profile: { name, source }, signedIn, reason?, hint?, site: { name, url, cloudId }, account, scopes: { granted, missingDefaults },
         accessToken: { expiresAt, valid }, refreshToken: { present, issuedAt, idleExpiresAt, absoluteExpiresAt },
         storage: { backend, tokenFile, keyFile? }, check: { performed, ok?, code?, message?, hint? },
         quota?: { pausedUntil?, pauseReason?, remaining?, limit?, nearLimit?, seenAt? }, warning? }`,
@@ -169,6 +171,113 @@ JSON: [ { id, key, name, type, status, url, ...every other field Confluence retu
     )
     .action(options.action(() => import('./commands/spaces/list.js')));
 
+  const adf = program.command('adf').description('ADF documents offline (no login needed): to and from Markdown, and checked against the schema');
+  adf
+    .command('to-markdown')
+    .description('print an ADF document as Markdown (what Markdown cannot show becomes a placeholder)')
+    .argument('[file]', 'the ADF JSON; - or nothing reads stdin')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf to-markdown page.json > page.md
+  $ confluence-adf adf to-markdown < page.json | less
+Bad input (not JSON, not a document) exits 1 naming the place.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/to-markdown.js')));
+  adf
+    .command('from-markdown')
+    .description('print Markdown as an ADF document; with --base, unchanged blocks and placeholders come back exactly')
+    .argument('[file]', 'the Markdown; - or nothing reads stdin')
+    .option('--base <adf-file>', 'the ADF document the Markdown was made from')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf from-markdown notes.md > notes.json
+  $ confluence-adf adf to-markdown page.json > page.md && $EDITOR page.md
+  $ confluence-adf adf from-markdown page.md --base page.json > page-edited.json
+A broken directive or a placeholder the base does not know exits 1 naming the line.
+${EXIT_CODES_HELP}`,
+    )
+    .action(options.action(() => import('./commands/adf/from-markdown.js')));
+  adf
+    .command('validate')
+    .description('check an ADF document against the official ADF JSON schema')
+    .argument('[file]', 'the ADF JSON document; - or nothing reads stdin')
+    .option('--json', 'print { valid, errors: [{ path, message }] } on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf adf validate page.json
+  $ confluence-adf adf validate --json < page.json | jq '.errors[0]'
+Exit codes: 0 valid, 1 not valid (the mistakes on stderr, the most useful first) or not JSON, 2 usage error.
+JSON: { valid, errors: [ { path: JSON pointer into the document, message } ] }`,
+    )
+    .action(options.action(() => import('./commands/adf/validate.js')));
+
+  const pages = program.command('pages').description('Confluence pages: read, search, browse the tree');
+  pages
+    .command('get')
+    .description('print a page as Markdown with front matter (or as ADF)')
+    .argument('<page>', 'page id or address (https://acme.atlassian.net/wiki/spaces/ENG/pages/123/Title, /wiki/x/..., edit URLs)')
+    .addOption(new Option('--format <format>', 'markdown (with front matter) or adf (the stored document)').choices(['markdown', 'adf']).default('markdown'))
+    .option('--version <n>', 'an older version of the page (default: the current one)')
+    .option('--output <file>', 'write to this file (atomically) instead of stdout')
+    .option('--json', 'print the page metadata and the body (in --format) as one JSON object')
+    .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login; an address picks its own)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf pages get 123456 > page.md
+  $ confluence-adf pages get https://acme.atlassian.net/wiki/spaces/ENG/pages/123456/Roadmap
+  $ confluence-adf pages get 123456 --format adf --version 3 --output page.json
+  $ confluence-adf pages get 123456 --json | jq .version.number
+Markdown starts with front matter: id, title, space, version, url, parent.
+${EXIT_CODES_HELP}
+JSON: { id, title, status, spaceId, spaceKey, parentId, authorId, createdAt, version: { number, createdAt, message, minorEdit, authorId },
+        url, editUrl, tinyUrl, site: { name, url, cloudId }, format, body }`,
+    )
+    .action(options.action(() => import('./commands/pages/get.js')));
+  pages
+    .command('search')
+    .description('find pages with CQL or with --text, --title, --space')
+    .argument('[cql]', 'a CQL query, e.g. \'type = page AND label = "runbook"\' (combined with the flags by AND)')
+    .option('--text <words>', 'pages containing these words')
+    .option('--title <words>', 'pages whose title contains these words')
+    .option('--space <key>', 'only pages of this space')
+    .option('--limit <n>', 'page size, 1 to 250 (default 25; 250 with --all)')
+    .option('--all', 'follow the cursor to the last result')
+    .option('--cursor <cursor>', 'fetch the results at this cursor (the next cursor is printed on stderr)')
+    .option('--json', 'print one JSON array of results on stdout')
+    .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ confluence-adf pages search --text "quarterly plan" --space ENG
+  $ confluence-adf pages search 'ancestor = 123456 AND label = "runbook"' --json
+  $ confluence-adf pages search --title roadmap --all --json > hits.json
+Flag values are quoted and escaped into the CQL, never pasted in raw.
+${EXIT_CODES_HELP}
+JSON: [ { id, type, title, space, spaceName, url, excerpt, lastModified } ]`,
+    )
+    .action(options.action(() => import('./commands/pages/search.js')));
+  pages
+    .command('children')
+    .description('the tree of pages below a page')
+    .argument('<page>', 'page id or address')
+    .option('--depth <n>', 'how many levels below the page (default 5)')
+    .option('--json', 'print the tree as JSON: { id, title, url, children: [ { id, title, status, children } ] }')
+    .option('--site <site>', 'site URL, name or cloud ID (default: the one chosen at login; an address picks its own)')
+    .addHelpText('after', `\nExamples:\n  $ confluence-adf pages children 123456\n  $ confluence-adf pages children https://acme.atlassian.net/wiki/x/AQAB --depth 1 --json\n${EXIT_CODES_HELP}`)
+    .action(options.action(() => import('./commands/pages/children.js')));
+
+  addPageWriteCommands(program, options.action, EXIT_CODES_HELP);
+
   program
     .command('serve')
     .description('run as a server for AI assistants: --mcp speaks MCP over stdio')
@@ -185,5 +294,11 @@ JSON: [ { id, key, name, type, status, url, ...every other field Confluence retu
     .action(options.action(() => import('./commands/completion.js')));
 
   program.command('__complete', { hidden: true }).argument('<what>').action(options.action(() => import('./commands/complete.js')));
+  // Commander reads the top-level --version anywhere on the line; after a verb it is that verb's own
+  // flag (`pages get 123 --version 3`), so ours steps aside.
+  const verbAt = options.argv?.findIndex((word) => program.commands.some((c) => c.name() === word)) ?? -1;
+  if (verbAt >= 0 && options.argv!.indexOf('--version', verbAt) > verbAt) {
+    (program.options as Option[]).splice(program.options.findIndex((o) => o.long === '--version'), 1);
+  }
   return program;
 }

@@ -21,7 +21,7 @@ export function openBrowser(url: string, env: Env, platform: NodeJS.Platform = p
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(command, [...args, url], { detached: true, stdio: 'ignore', env: { ...process.env, ...env } as NodeJS.ProcessEnv });
+      child = spawn(command, [...args, url], { detached: true, stdio: 'ignore', env: browserEnv({ ...process.env, ...env }) });
     } catch {
       resolve(false);
       return;
@@ -40,4 +40,17 @@ export function openBrowser(url: string, env: Env, platform: NodeJS.Platform = p
       resolve(code === 0);
     });
   });
+}
+
+/**
+ * The browser's environment: ours without anything of confluence-adf's (client secret, passphrase,
+ * access token) and nothing else named like a secret. A browser and its helpers need none of them.
+ */
+export function browserEnv(env: Env): NodeJS.ProcessEnv {
+  const scrubbed: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || /^CONFLUENCE_/i.test(name) || /SECRET|TOKEN|PASSPHRASE|PASSWORD/i.test(name)) continue;
+    scrubbed[name] = value;
+  }
+  return scrubbed;
 }

@@ -17,6 +17,9 @@ import type { RefreshLock } from './auth/session.js';
 import { DEFAULT_SCOPES } from './auth/scopes.js';
 import { accessibleSites, findSite, siteNotFound } from './confluence/sites.js';
 import { listAllSpaces, listSpacesPage, type SpacesPage, type SpacesQuery } from './confluence/spaces.js';
+import { PagesService } from './confluence/pages.js';
+import { SearchService } from './confluence/search.js';
+import type { PageWriter } from './page-writer.js';
 
 export interface CoreDeps {
   env: Env;
@@ -84,7 +87,8 @@ function tryServiceUrlsForLogin(env: Env, login: ServiceUrls): ServiceUrls | und
   }
 }
 
-const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+/** A stored time as ISO 8601; one past what Date can hold (an old file's huge expiry) is shown as its limit. */
+const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(Number.isFinite(t) ? Math.max(-8.64e15, Math.min(t, 8.64e15)) : 8.64e15).toISOString());
 
 /** The core every adapter shares: store, session, API client, and the account operations. */
 export class Core {
@@ -101,6 +105,11 @@ export class Core {
   /** The quota policy of the call in progress (an MCP tool argument), carried across awaits. */
   private readonly quotaScope = new AsyncLocalStorage<QuotaPolicy>();
   private apiClient: Promise<ApiClient> | undefined;
+  private writerInstance: Promise<PageWriter> | undefined;
+  /** Reading pages: get, versions, the tree below a page (see confluence/pages.ts). */
+  readonly pages: PagesService;
+  /** CQL search (see confluence/search.ts). */
+  readonly search: SearchService;
 
   constructor(readonly deps: CoreDeps) {
     this.profile = activeProfile(deps.env, rootDir(deps.env, deps.homedir), deps.profile);
@@ -126,6 +135,7 @@ export class Core {
       withRefreshLock: this.withRefreshLock,
       ...(this.envToken ? { envToken: this.envToken } : {}),
       ...(deps.crashAt ? { crashAt: deps.crashAt } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
       // A named profile that holds nothing is unknown, and the error lists the known ones.
       notSignedIn: () => {
         requireKnownProfile(this.paths.root, this.profile.name, 'NOT_SIGNED_IN');
@@ -133,6 +143,8 @@ export class Core {
       },
     });
     this.limiter = new RateLimiter(deps.rate ?? resolveRate(deps.env));
+    this.pages = new PagesService({ api: () => this.api(), site: (choice) => this.site(choice) });
+    this.search = new SearchService({ api: () => this.api() });
     this.quota = new QuotaState(
       { pause: this.paths.quotaPauseFile, seen: this.paths.quotaSeenFile },
       { now: deps.now, ...(deps.onNotice ? { onNotice: deps.onNotice } : {}) },
@@ -155,6 +167,22 @@ export class Core {
       ...(seen?.nearLimit !== undefined ? { nearLimit: seen.nearLimit } : {}),
       ...(seen ? { seenAt: iso(seen.at)! } : {}),
     };
+  }
+
+  /** Creating, updating and editing pages; loaded on first use, as it brings the whole ADF core. */
+  writer(): Promise<PageWriter> {
+    this.writerInstance ??= import('./page-writer.js').then(
+      ({ PageWriter, loadDocTools }) =>
+        new PageWriter({
+          api: () => this.api(),
+          site: (choice) => this.site(choice),
+          resolve: (ref, choice) => this.pages.resolve(ref, choice),
+          get: (target, options) => this.pages.get(target, options),
+          spaceId: async (site, key) => (await import('./confluence/page-writes.js')).spaceIdForKey(await this.api(), site, key),
+          docs: loadDocTools,
+        }),
+    );
+    return this.writerInstance;
   }
 
   /** The API client bound to the stored login (created once per process). */
@@ -191,7 +219,7 @@ export class Core {
   }
 
   private loginDeps(urls: ServiceUrls) {
-    return { urls, store: this.store, now: this.deps.now, apiWithToken: (token: string) => this.makeApi(urls.apiUrl, async () => token) };
+    return { urls, store: this.store, now: this.deps.now, apiWithToken: (token: string) => this.makeApi(urls.apiUrl, async () => token), ...(this.deps.log ? { log: this.deps.log } : {}) };
   }
 
   /** Starts a browser sign-in; the adapter shows `url` and opens the browser. */
@@ -272,7 +300,7 @@ export class Core {
   }
 
   private transferDeps() {
-    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock, apiWithToken: (urls: ServiceUrls, token: string) => this.makeApi(urls.apiUrl, async () => token) };
+    return { store: this.store, env: this.deps.env, now: this.deps.now, withRefreshLock: this.withRefreshLock, apiWithToken: (urls: ServiceUrls, token: string) => this.makeApi(urls.apiUrl, async () => token), ...(this.deps.log ? { log: this.deps.log } : {}) };
   }
 
   /** Client credentials kept from an earlier login, so a new login needs no flags. */
@@ -421,7 +449,7 @@ export class Core {
     // Revocation goes only where the login was made and the configuration still points.
     const urls = login && token ? tryServiceUrlsForLogin(this.deps.env, login.record) : undefined;
     if (login && token && urls) {
-      revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, token)) ? 'yes' : 'no';
+      revoked = (await revokeToken({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret, log: this.deps.log }, token)) ? 'yes' : 'no';
     }
     const report = await this.store.remove();
     return { wasSignedIn: !!login || report.removed.length > 0, revoked, ...report };

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'BAD_RESPONSE'
   | 'STORE_CORRUPT'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_UNSAFE'
   /** Internal: a compare-and-swap write found newer tokens; the caller adopts them. */
   | 'STORE_CHANGED'
   | 'KEYRING_UNAVAILABLE'
@@ -34,7 +35,17 @@ export type ErrorCode =
   | 'BUNDLE_INVALID'
   | 'ACCOUNT_CONFLICT'
   | 'ENV_TOKEN_ACTIVE'
+  | 'SECTION_NOT_FOUND'
+  | 'SECTION_AMBIGUOUS'
+  | 'TEXT_NOT_FOUND'
+  | 'TEXT_AMBIGUOUS'
+  | 'VERSION_CONFLICT'
+  | 'ADF_INVALID'
+  | 'TITLE_TAKEN'
+  | 'PAGE_TOO_LARGE'
+  | 'ADF_MARKDOWN_INVALID'
   | 'CANCELLED'
+  | 'ADF_NOT_JSON'
   | 'INTERNAL';
 
 export interface AppErrorOptions {
@@ -44,14 +55,25 @@ export interface AppErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Marks an AppError across copies of this module: the ADF converter ships in its own bundle with its
+ * own copy of this class, and its errors must still be AppErrors to the CLI's `instanceof`.
+ */
+const APP_ERROR = Symbol.for('confluence-adf.AppError');
+
 /** The one error type: a stable code, a message for people, a hint naming the next step. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
 
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, APP_ERROR, { value: true });
     this.name = 'AppError';
     this.code = code;
     this.hint = options.hint;

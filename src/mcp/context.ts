@@ -1,7 +1,7 @@
 import type { CallToolResult, ServerContext } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { QuotaPolicy } from '../core/confluence/http.js';
-import { AppError } from '../core/errors.js';
+import { AppError, type ErrorCode } from '../core/errors.js';
 import { forAssistant } from './hints.js';
 import type { Core } from '../core/core.js';
 import type { LoginResult, PendingLogin } from '../core/auth/login.js';
@@ -45,6 +45,14 @@ export async function guarded(deps: ToolDeps, name: string, handler: () => Promi
     deps.log(`${name} failed: ${error instanceof AppError ? error.code : (error as Error)?.name}`);
     return failure(error, await deps.core().catch(() => undefined));
   }
+}
+
+/** The same error with its next step in tool terms: the core's hints name CLI flags. */
+export function inToolTerms(error: unknown, hints: Partial<Record<ErrorCode, string | ((e: AppError) => string)>>): unknown {
+  if (!(error instanceof AppError)) return error;
+  const hint = hints[error.code];
+  if (hint === undefined) return error;
+  return new AppError(error.code, error.message, { hint: typeof hint === 'string' ? hint : hint(error), cause: error, ...(error.details ? { details: error.details } : {}) });
 }
 
 /** The argument of every tool that calls Atlassian: wait out a quota pause instead of failing. */

@@ -74,3 +74,34 @@ export const spacesListSchema = z.object({
   results: z.array(spaceSchema),
   nextCursor: z.string().nullable(),
 });
+
+export const pagesSearchSchema = z.object({
+  cql: z.string(),
+  results: z.array(z.object({ id: z.string(), title: z.string(), space: z.string().nullable(), url: z.string().nullable(), excerpt: z.string(), lastModified: z.string().nullable() })),
+  nextCursor: z.string().nullable(),
+});
+
+export const pageReadSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  space: z.string().nullable(),
+  version: z.number().nullable(),
+  url: z.string().nullable(),
+  parent: z.string().nullable(),
+  outline: z.array(z.object({ level: z.number(), text: z.string(), chars: z.number() })),
+  outlineTruncated: z.boolean(),
+  section: z.string().nullable(),
+  format: z.enum(['markdown', 'adf']),
+  markdown: z.string().optional(),
+  adf: z.string().optional(),
+  totalChars: z.number(),
+  offset: z.number(),
+  truncated: z.boolean(),
+  nextOffset: z.number().nullable(),
+});
+
+export const pageChildrenSchema = z.object({
+  page: z.object({ id: z.string(), site: z.string() }),
+  results: z.array(z.object({ id: z.string(), title: z.string(), status: z.string(), parentId: z.string(), depth: z.number() })),
+  nextCursor: z.string().nullable(),
+});

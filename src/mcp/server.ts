@@ -4,6 +4,12 @@ import { register as authStatus } from './tools/auth-status.js';
 import { register as authLogin } from './tools/auth-login.js';
 import { register as authLogout } from './tools/auth-logout.js';
 import { register as spacesList } from './tools/spaces-list.js';
+import { register as pagesSearch } from './tools/pages-search.js';
+import { register as pageRead } from './tools/page-read.js';
+import { register as pageChildren } from './tools/page-children.js';
+import { register as pageCreate } from './tools/page-create.js';
+import { register as pageUpdate } from './tools/page-update.js';
+import { register as pageEdit } from './tools/page-edit.js';
 
 /** The MCP server: registers the tools over the shared core; knows no transport. */
 export function createServer(deps: ToolDeps, version: string): McpServer {
@@ -21,5 +27,11 @@ export function createServer(deps: ToolDeps, version: string): McpServer {
   authLogin(server, deps);
   authLogout(server, deps);
   spacesList(server, deps);
+  pagesSearch(server, deps);
+  pageRead(server, deps);
+  pageChildren(server, deps);
+  pageCreate(server, deps);
+  pageUpdate(server, deps);
+  pageEdit(server, deps);
   return server;
 }

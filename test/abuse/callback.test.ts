@@ -1,12 +1,14 @@
 /**
  * The loopback callback under thousands of generated requests: it never crashes, never lets a request
- * without the right state through, never reflects markup, and listens on 127.0.0.1 alone.
+ * without the right state through, never reflects markup, and holds both loopback addresses (finding 8 of
+ * the security review: another local user bound [::1]:PORT and received the code).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { listenForCallback } from '../../src/core/auth/loopback.js';
 import { freePort } from '../support/cli.js';
+import type { AppError } from '../../src/core/errors.js';
 
 const STATE = 'the-right-state-0123456789abcdef';
 const MARKUP = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "'><svg onload=alert(1)>", '</title><h1>pwned</h1>'];
@@ -52,11 +54,7 @@ test('thousands of bad requests: no crash, no code exchange without the right st
   let tried = 0;
   const mishandled: string[] = [];
   try {
-    assert.equal(listener.address, '127.0.0.1');
-    await assert.rejects(
-      new Promise((resolve, reject) => net.connect(port, '::1').on('connect', resolve).on('error', reject)),
-      'nothing listens on [::1]',
-    );
+    assert.deepEqual(listener.addresses, ['127.0.0.1', '::1'], 'both loopback addresses, nothing routable');
 
     const requests = [...badRequests()];
     // In waves of 50 concurrent requests.
@@ -91,4 +89,30 @@ test('thousands of bad requests: no crash, no code exchange without the right st
   t.diagnostic(`callback abuse: ${tried} bad inputs tried, ${mishandled.length} mishandled`);
   assert.deepEqual(mishandled, []);
   assert.ok(tried >= 2000);
+});
+
+test('a port taken on [::1] by someone else fails the sign-in loudly instead of leaving IPv6 to them', async () => {
+  const port = await freePort();
+  const squatter = net.createServer((socket) => socket.end()).listen(port, '::1');
+  await new Promise((resolve) => squatter.once('listening', resolve));
+  try {
+    await assert.rejects(listenForCallback({ port, state: STATE }), (e: AppError) => e.code === 'CALLBACK_PORT_IN_USE' && /taken on \[::1\]/.test(e.message));
+    // Nothing is left listening on 127.0.0.1 either.
+    await assert.rejects(new Promise((resolve, reject) => net.connect(port, '127.0.0.1').on('connect', resolve).on('error', reject)));
+  } finally {
+    squatter.close();
+  }
+});
+
+test('the code arriving over IPv6 completes the sign-in', async () => {
+  const listener = await listenForCallback({ port: await freePort(), state: STATE });
+  try {
+    const response = fetch(`http://[::1]:${listener.port}/oauth/callback?code=abc&state=${STATE}`);
+    const arrival = await listener.arrival;
+    assert.equal(arrival.query.get('code'), 'abc');
+    arrival.finish({ ok: true, detail: 'Signed in.' });
+    assert.equal((await response).status, 200);
+  } finally {
+    await listener.close();
+  }
 });

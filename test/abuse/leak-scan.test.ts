@@ -56,6 +56,13 @@ test('no secret reaches any output it was not asked for', async (t) => {
     const bundle = (await runCli(['auth', 'export', '--keep'], { env })).stdout;
     await cli(['--verbose', '--debug', 'auth', 'import'], { CONFLUENCE_ADF_HOME: home2, CONFLUENCE_ADF_PASSPHRASE: 'wrong' }, bundle);
     await cli(['--verbose', '--debug', 'auth', 'import'], { CONFLUENCE_ADF_HOME: home2 }, bundle);
+    // The refusals the security review added: a plaintext bundle without --plaintext, an account
+    // conflict found by the proving refresh, a short passphrase, a login sent nowhere else.
+    const plain = (await runCli(['auth', 'export', '--keep', '--plaintext'], { env })).stdout;
+    await cli(['--verbose', '--debug', 'auth', 'import'], { CONFLUENCE_ADF_HOME: home2 }, plain);
+    await cli(['--verbose', '--debug', 'auth', 'import', '--plaintext', '--offline'], { CONFLUENCE_ADF_HOME: home2 }, plain);
+    await cli(['--debug', 'auth', 'export', '--keep'], { CONFLUENCE_ADF_PASSPHRASE: 'short' });
+    await cli(['--verbose', '--debug', 'spaces', 'list'], { CONFLUENCE_ADF_AUTH_URL: 'http://127.0.0.1:9' });
     await cli(['--verbose', '--debug', 'auth', 'login', '--no-browser', '--callback-port', String(port)], { CONFLUENCE_ADF_HOME: home2 });
     await cli(['--debug', 'auth', 'login', '--callback-url', `http://localhost:${port}/oauth/callback?code=forged&state=forged`], { CONFLUENCE_ADF_HOME: home2 });
 

@@ -20,10 +20,10 @@ describe('stored state', () => {
     try {
       await fs.chmod(s.home, 0o755);
       await fs.chmod(path.join(s.home, 'oauth-tokens.json'), 0o644);
-      await fs.chmod(path.join(s.home, 'oauth-tokens.key'), 0o666);
+      await fs.chmod(path.join(s.home, 'oauth-tokens.key'), 0o644);
       const r = await runCli(['spaces', 'list', '--limit', '1'], { env: s.env });
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stderr, /oauth-tokens\.key was open to other users \(mode 666\); it is now 600/);
+      assert.match(r.stderr, /oauth-tokens\.key was open to other users \(mode 644\); it is now 600/);
       assert.equal((await fs.stat(path.join(s.home, 'oauth-tokens.json'))).mode & 0o777, 0o600);
       assert.equal((await fs.stat(path.join(s.home, 'oauth-tokens.key'))).mode & 0o777, 0o600);
       assert.equal((await fs.stat(s.home)).mode & 0o777, 0o700);

@@ -21,11 +21,12 @@ const emu = new AtlassianEmulator({
 before(() => emu.start());
 after(() => emu.stop());
 
-/** A fresh home and an app whose callback URL matches a free port; `cli` runs the built CLI there. */
+/** A fresh home and an app whose callback URL matches a free port (unless given); `cli` runs the built CLI there. */
 async function freshLogin(...extra: string[]) {
   const { home, cleanup } = await tempHome();
   const port = await freePort();
-  const app = emu.registerApp({ callbackUrl: `http://localhost:${port}/oauth/callback` });
+  const registered = extra[0] === '--registered' ? extra.splice(0, 2)[1]! : `http://localhost:${port}/oauth/callback`;
+  const app = emu.registerApp({ callbackUrl: registered });
   const env = { CONFLUENCE_ADF_HOME: home, ...emu.env(app), BROWSER: FAKE_BROWSER };
   const cli = (args: string[]) => runCli(args, { env });
   const login = await cli(['auth', 'login', '--callback-port', String(port), '--timeout', '20', ...extra]);
@@ -75,6 +76,22 @@ describe('login with captured accessible-resources and /me', () => {
       assert.match(r.stderr, /Developer Console/);
       assert.equal(emu.stats.refreshes, refreshes);
     } finally {
+      await s.cleanup();
+    }
+  });
+});
+
+describe('a callback URL that does not match, caught only at the code exchange', () => {
+  test('the hint names the exact callback URL to register, though Atlassian\'s answer never says "redirect"', async () => {
+    emu.redirectMismatchAt = 'exchange';
+    const s = await freshLogin('--registered', 'http://127.0.0.1:9/oauth/callback');
+    try {
+      assert.equal(s.login.code, 1, s.login.stderr);
+      const port = /redirect_uri=http%3A%2F%2Flocalhost%3A(\d+)/.exec(s.login.stderr)![1]!;
+      assert.match(s.login.stderr, /Atlassian refused the sign-in code \(Invalid authorization code\)/);
+      assert.ok(s.login.stderr.includes(`is exactly http://localhost:${port}/oauth/callback, character for character`), s.login.stderr);
+    } finally {
+      emu.redirectMismatchAt = 'authorize';
       await s.cleanup();
     }
   });

@@ -55,7 +55,12 @@ function fish(line: string): string[] {
 }
 
 const cases: [string, (got: string[]) => void][] = [
-  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['auth', 'completion', 'serve', 'spaces'])],
+  ['confluence-adf ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['adf', 'auth', 'completion', 'pages', 'serve', 'spaces'])],
+  ['confluence-adf adf ', (got) => assert.ok(got.includes('validate'), got.join(' '))],
+  ['confluence-adf adf validate --j', (got) => assert.deepEqual(got, ['--json'])],
+  ['confluence-adf pages update --ba', (got) => assert.deepEqual(got, ['--base-version'])],
+  ['confluence-adf pages edit --replace', (got) => assert.deepEqual(got, ['--replace', '--replace-text'])],
+  ['confluence-adf pages create --format ', (got) => assert.deepEqual(got, ['adf', 'markdown'])],
   ['confluence-adf au', (got) => assert.deepEqual(got, ['auth'])],
   ['confluence-adf auth lo', (got) => assert.deepEqual(got, ['login', 'logout'])],
   ['confluence-adf auth login --call', (got) => assert.deepEqual(got, ['--callback-port', '--callback-url'])],
@@ -63,6 +68,8 @@ const cases: [string, (got: string[]) => void][] = [
   ['confluence-adf spaces list --status a', (got) => assert.deepEqual(got, ['archived'])],
   ['confluence-adf spaces list --sort -', (got) => assert.deepEqual(got, ['-id', '-key', '-name'])],
   ['confluence-adf --storage auth status --storage ', (got) => assert.deepEqual(got, ['file', 'keyring'])],
+  ['confluence-adf pages ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['children', 'create', 'edit', 'get', 'search', 'update'])],
+  ['confluence-adf pages get 123 --format ', (got) => assert.deepEqual(got, ['adf', 'markdown'])],
   ['confluence-adf completion ', (got) => assert.deepEqual(got.filter((w) => !w.startsWith('-')), ['bash', 'fish', 'zsh'])],
   ['confluence-adf spaces list --site ', (got) => assert.deepEqual(got, ['acme', 'acme.atlassian.net', 'beta', 'beta.atlassian.net'])],
   ['confluence-adf auth status --profile ', (got) => assert.deepEqual(got, ['default', 'staging'])],

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { BIN, freePort, tempHome, type CliResult } from '../support/cli.js';
+import { BIN, freePort, runProcess, tempHome, type CliResult } from '../support/cli.js';
 import { seedLogin, signedInHome } from '../support/core.js';
 import { fakeDeps, fakeIO } from '../support/fake-io.js';
 import { memoryKeyring } from '../support/memory-keyring.js';
@@ -204,6 +204,18 @@ describe('auth login', () => {
     }
   });
 
+  test('a login that times out names the client ID as a possible cause', async () => {
+    const { home, cleanup } = await tempHome();
+    try {
+      const { io, stderr } = fakeIO({ env: { CONFLUENCE_ADF_HOME: home, ...emu.env(), CONFLUENCE_CLIENT_ID: 'not-the-real-id' } });
+      assert.equal(await run(['auth', 'login', '--callback-port', String(await freePort()), '--timeout', '1'], io, fakeDeps(home)), 1);
+      assert.match(stderr.text, /No answer came from the browser within 1 s/);
+      assert.match(stderr.text, /check that not-the-real-id is the Client ID under Settings of your app/);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('--storage keyring with no keychain fails before the browser opens', async () => {
     const { home, cleanup } = await tempHome();
     try {
@@ -219,5 +231,95 @@ describe('auth login', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('help: on stdout, exit 0, everywhere', () => {
+  for (const [argv, usage] of [
+    [['help', 'auth', 'status'], 'Usage: confluence-adf auth status'],
+    [['help', 'spaces', 'list'], 'Usage: confluence-adf spaces list'],
+    [[], 'Usage: confluence-adf [options] [command]'],
+    [['auth'], 'Usage: confluence-adf auth [options] [command]'],
+    [['auth', '--help'], 'Usage: confluence-adf auth [options] [command]'],
+  ] as const) {
+    test(`confluence-adf ${argv.join(' ')}`, async () => {
+      const { home, cleanup } = await tempHome();
+      try {
+        const { io, stdout, stderr } = fakeIO({ env: { CONFLUENCE_ADF_HOME: home } });
+        assert.equal(await run([...argv], io, fakeDeps(home)), 0);
+        assert.ok(stdout.text.startsWith(usage), stdout.text.slice(0, 200));
+        assert.equal(stderr.text, '');
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+});
+
+describe('sentences read right', () => {
+  test('a refused refresh token: one full stop, not "(….)."', async () => {
+    const p = await twoLogins();
+    try {
+      emu.revokeAll();
+      const core = new Core({ env: p.env, homedir: p.home, now: Date.now, keyring: memoryKeyring(false) });
+      const login = (await core.store.read())!;
+      await core.store.write({ ...login, record: { ...login.record, accessTokenExpiresAt: Date.now() - 1000 } });
+      const r = await p.cli(['spaces', 'list']);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /session has ended/);
+      assert.doesNotMatch(r.stderr, /\.\)\.|\.\./);
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  test('a two-step login under --profile: the second step names the profile, and the result reads as one sentence', async () => {
+    const { home, cleanup } = await tempHome();
+    emu.autoConsent = true;
+    try {
+      const env = { CONFLUENCE_ADF_HOME: home, ...emu.env() };
+      const first = fakeIO({ env });
+      assert.equal(await run(['auth', 'login', '--no-browser', '--profile', 'prod'], first.io, fakeDeps(home)), 0);
+      assert.match(first.stderr.text, /confluence-adf auth login --callback-url '<the address>' --profile prod/);
+      const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(first.stderr.text)![1]!;
+      const callback = (await fetch(url, { redirect: 'manual' })).headers.get('location')!;
+      const second = fakeIO({ env });
+      assert.equal(await run(['auth', 'login', '--callback-url', callback, '--profile', 'prod'], second.io, fakeDeps(home)), 0, second.stderr.text);
+      assert.match(second.stderr.text, /Signed in to \S+ \(https:\/\/[^)]+\) as Ada Lovelace <[^>]+>, profile "prod"\./);
+      assert.doesNotMatch(second.stderr.text, /as profile/);
+    } finally {
+      emu.autoConsent = false;
+      await cleanup();
+    }
+  });
+});
+
+describe('--verbose', () => {
+  test('logs the token endpoint too (method, URL, status), never a token or the secret', async () => {
+    const p = await twoLogins();
+    try {
+      const core = new Core({ env: p.env, homedir: p.home, now: Date.now, keyring: memoryKeyring(false) });
+      const login = (await core.store.read())!;
+      await core.store.write({ ...login, record: { ...login.record, accessTokenExpiresAt: Date.now() - 1000 } });
+      const r = await p.cli(['spaces', 'list', '--limit', '1', '--verbose']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /→ POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
+      assert.match(r.stderr, /← 200 POST http:\/\/127\.0\.0\.1:\d+\/oauth\/token \(\d+ ms\)/);
+      assert.match(r.stderr, /→ GET .*\/spaces/);
+      const after = (await core.store.read())!;
+      for (const secret of [login.secrets.refreshToken!, after.secrets.refreshToken!, after.secrets.accessToken!, login.secrets.clientSecret]) assert.ok(!r.stderr.includes(secret));
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
+
+describe('the demo', () => {
+  test('piped, it writes no escape codes (nor does the CLI it runs)', { timeout: 120_000 }, async () => {
+    const demo = path.join(path.dirname(BIN), '..', 'dist', 'test', 'emulator', 'demo.js');
+    const result = await runProcess(process.execPath, [demo], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' }, timeoutMs: 110_000 });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /\$ confluence-adf auth status/);
+    assert.doesNotMatch(result.stdout + result.stderr, /\x1b\[/);
   });
 });

@@ -4,30 +4,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ROOT } from '../support/cli.js';
+import { ROOT, runProcess } from '../support/cli.js';
+import { CORPUS_DIR } from '../support/adf-corpus.js';
 import { requirement } from '../support/requirements.js';
 
 const isGitCheckout = spawnSync('git', ['-C', ROOT, 'rev-parse', '--verify', 'HEAD'], { stdio: 'ignore' }).status === 0;
 
-function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // No npm_* variables of an outer `npm test`: they would steer the inner npm.
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_') && k !== 'INIT_CWD') env[k] = v;
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs a command with this process's environment, minus the npm_* variables of an outer `npm test` that would steer the inner npm. */
+function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('npm_') && k !== 'INIT_CWD') env[k] = v;
+  return runProcess(command, args, { cwd: options.cwd, env: { ...env, ...options.env }, timeoutMs: 300_000 });
 }
 
 /** The checkout's files as they are on disk (tracked and new, not ignored), without dist/ or node_modules. */
@@ -44,7 +37,7 @@ async function copyCheckout(to: string): Promise<void> {
   await fs.symlink(path.join(ROOT, 'node_modules'), path.join(to, 'node_modules'), 'dir');
 }
 
-test('npm pack builds, ships only what runs, and the installed bin answers --help, auth status and MCP initialize', { skip: requirement(isGitCheckout, 'a git checkout of this repository'), timeout: 600_000 }, async () => {
+test('npm pack builds, ships only what runs, and the installed bin answers --help, auth status, adf validate and MCP initialize', { skip: requirement(isGitCheckout, 'a git checkout of this repository'), timeout: 600_000 }, async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'confluence-adf-pack-'));
   try {
     const checkout = path.join(dir, 'checkout');
@@ -64,11 +57,14 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'completions/_confluence-adf',
       'completions/confluence-adf.bash',
       'completions/confluence-adf.fish',
+      'dist/bundle/adf.cjs',
       'dist/bundle/cli.cjs',
       'dist/bundle/got-lazy.cjs',
       'dist/bundle/got.cjs',
       'dist/bundle/help.json',
       'dist/bundle/mcp-sdk.cjs',
+      'dist/bundle/schema-nodes.cjs',
+      'dist/bundle/schema-verdict.cjs',
       'package.json',
     ]);
 
@@ -95,6 +91,12 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
     assert.match(status.stderr, /auth login/);
     const spacesHelp = await run(bin, ['help', 'spaces', 'list'], { cwd: dir, env });
     assert.equal(spacesHelp.code, 0, spacesHelp.stderr);
+    // The schema validators ship beside the bundle; ajv and the @atlaskit packages do not.
+    const valid = await run(bin, ['adf', 'validate', path.join(CORPUS_DIR, 'confluence-page-node-doc.json')], { cwd: dir, env });
+    assert.equal(valid.code, 0, valid.stderr);
+    const invalid = await run(bin, ['adf', 'validate', path.join(CORPUS_DIR, 'atlassian-renderer-annotation.json')], { cwd: dir, env });
+    assert.equal(invalid.code, 1, invalid.stderr);
+    assert.match(invalid.stderr, /\/content\/0\/content\/0\/marks\/0\/attrs {2}annotation is missing the attribute "annotationType"/);
 
     const client = new Client({ name: 'package-test', version: '1.0.0' });
     await client.connect(new StdioClientTransport({ command: bin, args: ['serve', '--mcp'], env: { PATH: process.env.PATH!, ...env }, stderr: 'ignore' }));

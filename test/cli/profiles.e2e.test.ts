@@ -32,7 +32,7 @@ async function twoProfiles() {
   assert.equal(loginDefault.code, 0, loginDefault.stderr);
   const loginDev = await cli(['auth', 'login', '--profile', 'dev', '--callback-port', String(portB), '--site', 'dev'], { CONFLUENCE_CLIENT_ID: devApp.clientId, CONFLUENCE_CLIENT_SECRET: devApp.clientSecret });
   assert.equal(loginDev.code, 0, loginDev.stderr);
-  assert.match(loginDev.stderr, /as profile "dev"/);
+  assert.match(loginDev.stderr, /, profile "dev"\./);
   return { home, base, cli, cleanup };
 }
 

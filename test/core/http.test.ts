@@ -2,7 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { retryDelayMs, parseRetryAfter, DEFAULT_RETRY } from '../../src/core/confluence/http.js';
 import { RateLimiter } from '../../src/core/confluence/rate-limit.js';
-import { AtlassianEmulator, DEFAULT_APP, DEFAULT_SITES } from '../emulator/server.js';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { AtlassianEmulator, DEFAULT_APP, DEFAULT_SITES, quotaFault } from '../emulator/server.js';
 import { coreFor, seedLogin } from '../support/core.js';
 import { tempHome } from '../support/cli.js';
 import { AppError } from '../../src/core/errors.js';
@@ -38,6 +39,8 @@ describe('rate-limit headers, as Atlassian sends them', () => {
     const facts = rateLimitFacts({ 'retry-after': '1847', 'x-ratelimit-reset': '2025-10-08T15:00:00Z', 'ratelimit-reason': 'confluence-quota-global-based' }, now);
     assert.equal(facts.quotaReason, true);
     assert.equal(pauseFor429(facts, now, maxRetryWait)?.until, now + 1847_000);
+    const roundedDown = rateLimitFacts({ 'retry-after': '1845', 'x-ratelimit-reset': '2025-10-08T15:00:00Z', 'ratelimit-reason': 'confluence-quota-global-based' }, now + 1500);
+    assert.equal(pauseFor429(roundedDown, now + 1500, maxRetryWait)?.until, Date.UTC(2025, 9, 8, 15), 'the reset, not a second before it');
   });
   test('without Retry-After: the structured RateLimit t=, then RateLimit-Policy t=, then Beta-Retry-After, then the reset', () => {
     assert.equal(rateLimitFacts({ ratelimit: '"global-app-quota";r=0;t=50' }, now).waitMs, 50_000);
@@ -173,6 +176,28 @@ describe('API client against the emulator', () => {
       );
     } finally {
       await exchangeEmu.stop();
+    }
+  });
+
+  test('a damaged quota-pause file is reported once, ignored, and kept aside when the next pause is recorded', async () => {
+    const { home: h, cleanup: c } = await tempHome();
+    try {
+      const notices: string[] = [];
+      const damaged = coreFor(h, emu, { retry: fast, notices });
+      await seedLogin(damaged, emu, Date.now());
+      await writeFile(damaged.paths.quotaPauseFile, '{"until": 17');
+      assert.equal((await damaged.spacesPage(site, { limit: 2 })).results.length, 2, 'the request still goes out');
+      await damaged.spacesPage(site, { limit: 2 });
+      assert.equal(notices.filter((n) => n.includes('quota-pause.json is damaged')).length, 1, notices.join('\n'));
+      emu.inject(quotaFault(Date.now(), { path: '/ex/confluence' }));
+      await assert.rejects(damaged.spacesPage(site, {}), (e: AppError) => e.code === 'QUOTA_EXCEEDED');
+      const kept = (await readdir(h)).filter((f) => f.startsWith('quota-pause.json.corrupt-'));
+      assert.equal(kept.length, 1);
+      assert.equal(await readFile(`${h}/${kept[0]}`, 'utf8'), '{"until": 17');
+      assert.ok((await damaged.quota.activePause())!.until > Date.now());
+    } finally {
+      emu.clearFaults();
+      await c();
     }
   });
 

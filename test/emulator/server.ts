@@ -6,6 +6,7 @@
 import http from 'node:http';
 import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { PageStore, handlePagesRequest, seedPages, type SeededPages } from './pages.js';
 
 export interface EmulatorApp {
   name: string;
@@ -102,8 +103,15 @@ export interface EmulatorOptions {
   spaceIdBase?: number;
   /** Whether a scope failure carries X-Failure-Category (captures show it is not always there). */
   scopeFailureHeader?: boolean;
+  /**
+   * Where an unregistered redirect_uri is caught: on the authorize page (what the docs describe), or
+   * only at the code exchange, with a generic invalid_grant that does not say why ([unconfirmed] both).
+   */
+  redirectMismatchAt?: 'authorize' | 'exchange';
   authPort?: number;
   apiPort?: number;
+  /** Seeds every site with the ENG space and the real pages of the ADF corpus (see pages.ts). */
+  pages?: boolean;
 }
 
 export interface QuotaOptions {
@@ -296,7 +304,12 @@ export class AtlassianEmulator {
   entryPerProduct: boolean;
   extraResources: ExtraResource[];
   scopeFailureHeader: boolean;
+  redirectMismatchAt: 'authorize' | 'exchange';
   readonly requests: RecordedRequest[] = [];
+  /** Spaces by id, the page tree, every version, CQL search (see pages.ts). */
+  readonly pages = new PageStore(() => this.now());
+  /** What seedPages put on each site, by site id. */
+  readonly seeded = new Map<string, SeededPages>();
   /** Every access token, refresh token and code it ever issued, for tests that hunt for leaks. */
   readonly issued = new Set<string>();
   readonly stats: EmulatorStats = {
@@ -338,6 +351,7 @@ export class AtlassianEmulator {
     this.entryPerProduct = options.entryPerProduct ?? false;
     this.extraResources = options.extraResources ?? [];
     this.scopeFailureHeader = options.scopeFailureHeader ?? true;
+    this.redirectMismatchAt = options.redirectMismatchAt ?? 'authorize';
   }
 
   // ---- control surface for tests -------------------------------------------------------------
@@ -353,6 +367,13 @@ export class AtlassianEmulator {
 
   addSite(site: EmulatorSite): void {
     this.sites.set(site.id, { ...site, spaces: makeSpaces(site.spaceCount, this.options.spaceIdBase) });
+    if (this.options.pages) {
+      this.seeded.set(site.id, seedPages(this.pages, site.id));
+      // The page spaces are listed by /spaces too (after the generated ones), so a key resolves to its id.
+      for (const space of this.pages.spacesOf(site.id)) {
+        this.sites.get(site.id)!.spaces.push({ ...makeSpaces(1)[0]!, id: space.id, key: space.key, name: space.name, type: 'global', status: 'current', currentActiveAlias: space.key, _links: { webui: `/spaces/${space.key}` } });
+      }
+    }
   }
 
   registerApp(app: Partial<EmulatorApp> & { callbackUrl: string }): EmulatorApp {
@@ -489,7 +510,7 @@ export class AtlassianEmulator {
     }
     try {
       if (server === 'auth') await this.handleAuth(req, url, body, send, record);
-      else await this.handleApi(req, url, send);
+      else await this.handleApi(req, url, body, send);
     } catch (error) {
       send(500, { error: 'emulator_failure', error_description: String(error) });
     }
@@ -570,8 +591,9 @@ export class AtlassianEmulator {
     const app = this.apps.get(q.get('client_id') ?? '');
     if (!app) return void send(...this.errorPage(400, 'Invalid client', 'The client_id does not match any app.'));
     const redirectUri = q.get('redirect_uri') ?? '';
-    // Atlassian never redirects to an unregistered URL: it shows its own error page.
-    if (redirectUri !== app.callbackUrl) {
+    // Atlassian never redirects to an unregistered URL: it shows its own error page. [invented] The
+    // page's wording (here and below): the product never reads these pages.
+    if (redirectUri !== app.callbackUrl && this.redirectMismatchAt === 'authorize') {
       return void send(...this.errorPage(400, 'redirect_uri mismatch', `The redirect_uri ${redirectUri} does not match the callback URL of the app.`));
     }
     if (q.get('response_type') !== 'code') return void send(...this.errorPage(400, 'Unsupported response_type', 'response_type must be code.'));
@@ -667,6 +689,7 @@ export class AtlassianEmulator {
     if (this.now() > code.expiresAt) return invalid('Invalid authorization code');
     if (code.clientId !== app.clientId) return invalid('Invalid authorization code');
     if (f.redirect_uri !== code.redirectUri) return invalid('redirect_uri does not match the authorization request');
+    if (f.redirect_uri !== app.callbackUrl) return invalid('Invalid authorization code');
     if (code.challenge) {
       const verifier = f.code_verifier ?? '';
       const computed = crypto.createHash('sha256').update(verifier).digest('base64url');
@@ -763,9 +786,9 @@ export class AtlassianEmulator {
   private async handleApi(
     req: http.IncomingMessage,
     url: URL,
+    body: ParsedBody,
     send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
   ): Promise<void> {
-    if (req.method !== 'GET') return this.unexpected(req, url, send);
     const limited = this.takeRateToken();
     if (limited) return void send(429, TOO_MANY_REQUESTS, limited);
     const quota = this.takeQuota();
@@ -783,6 +806,9 @@ export class AtlassianEmulator {
       return true;
     };
 
+    const siteUrl = (cloudId: string) => (this.user.siteIds.includes(cloudId) ? this.sites.get(cloudId)?.url : undefined);
+    if (handlePagesRequest(this.pages, { method: req.method ?? 'GET', url, body: body.text, scopes: family.scopes, siteUrl, send })) return;
+    if (req.method !== 'GET') return this.unexpected(req, url, send);
     if (url.pathname === '/oauth/token/accessible-resources') {
       const avatarUrl = 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png';
       const resources = this.user.siteIds
@@ -986,24 +1012,26 @@ export class AtlassianEmulator {
 
 interface ParsedBody {
   fields: Record<string, string> | undefined;
+  /** The body as sent (JSON writes need more than string fields). */
+  text: string;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<ParsedBody> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return { fields: req.method === 'POST' ? undefined : {} };
+  if (!text) return { fields: req.method === 'POST' ? undefined : {}, text };
   const type = req.headers['content-type'] ?? '';
   try {
     if (type.startsWith('application/json')) {
       const parsed = JSON.parse(text) as Record<string, unknown>;
-      return { fields: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])) };
+      return { fields: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])), text };
     }
     if (type.startsWith('application/x-www-form-urlencoded')) {
-      return { fields: Object.fromEntries(new URLSearchParams(text)) };
+      return { fields: Object.fromEntries(new URLSearchParams(text)), text };
     }
   } catch {
-    return { fields: undefined };
+    return { fields: undefined, text };
   }
-  return { fields: undefined };
+  return { fields: undefined, text };
 }

@@ -184,4 +184,19 @@ describe('hints an assistant can follow', () => {
       await s.cleanup();
     }
   });
+
+  test('a failed check reads as one sentence: no doubled full stop', async () => {
+    const gone = await new AtlassianEmulator().start();
+    const s = await signedInHome(gone);
+    await gone.stop();
+    const client = await connect({ ...s.env, CONFLUENCE_ADF_TIMEOUT: '2' });
+    try {
+      const r = text(await client.callTool({ name: 'auth_status', arguments: {} }));
+      assert.match(r, /could not be reached/);
+      assert.doesNotMatch(r, /\.\./, r);
+    } finally {
+      await client.close();
+      await s.cleanup();
+    }
+  });
 });

@@ -24,7 +24,16 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
 export function startCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir() };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return startProcess(process.execPath, [BIN, ...args], { ...options, env });
+}
+
+/** Runs any command to its end with exactly the environment given, and collects what it wrote. */
+export function runProcess(command: string, args: string[], options: { env: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number }): Promise<CliResult> {
+  return startProcess(command, args, options).done;
+}
+
+function startProcess(command: string, args: string[], options: { env: Record<string, string>; cwd?: string; input?: string; timeoutMs?: number }): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
   const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';

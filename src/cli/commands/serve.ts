@@ -18,7 +18,7 @@ Waiting for a client on stdin (Ctrl-D or Ctrl-C to stop)…
 export async function run(ctx: CommandContext, options: ServeOptions): Promise<number> {
   if (!options.mcp) throw usage('serve needs --mcp (the only server there is).', 'Run `confluence-adf serve --mcp`.');
   const { io } = ctx;
-  const logStream = options.logFile ? fs.createWriteStream(options.logFile, { flags: 'a', mode: 0o600 }) : undefined;
+  const logStream = options.logFile ? openPrivateLog(options.logFile) : undefined;
   const log = (line: string) => {
     const stamped = `${new Date().toISOString()} ${line}\n`;
     if (logStream) logStream.write(stamped);
@@ -31,4 +31,16 @@ export async function run(ctx: CommandContext, options: ServeOptions): Promise<n
   log('MCP server stopped');
   logStream?.end();
   return 0;
+}
+
+/** The log names sites, spaces and accounts: an existing file is made owner-only too, not just a new one. */
+function openPrivateLog(file: string): fs.WriteStream {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'a', 0o600);
+    fs.fchmodSync(fd, 0o600);
+  } catch (error) {
+    throw usage(`Cannot use ${file} as the log file: ${(error as Error).message}`, 'Pass --log-file with a file of your own in a directory you can write.');
+  }
+  return fs.createWriteStream(file, { fd });
 }

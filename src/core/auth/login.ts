@@ -21,6 +21,8 @@ export interface LoginDeps {
   now: () => number;
   /** An API client that sends the given token (the new one is not stored yet). */
   apiWithToken: (accessToken: string) => Promise<ApiClient>;
+  /** --verbose lines for the token endpoint. */
+  log?: (line: string) => void;
 }
 
 export interface LoginResult {
@@ -92,7 +94,7 @@ async function finishLogin(
   // The browser's redirect reaches the listener, or the person pastes where it was sent: first wins.
   const sources: Promise<CallbackArrival>[] = [listener.arrival];
   if (options.pasted) sources.push(options.pasted.then((query) => ({ query, finish: () => undefined })));
-  const arrival = await waitFor(Promise.race(sources), options.timeoutMs, prepared.redirectUri, options.signal);
+  const arrival = await waitFor(Promise.race(sources), options.timeoutMs, prepared.redirectUri, request.clientId, options.signal);
   try {
     const result = await exchangeAndStore(deps, request, prepared, arrival.query, options.chooseSite);
     const who = result.account ? ` as ${result.account.name}` : '';
@@ -112,7 +114,7 @@ export async function exchangeAndStore(
   query: URLSearchParams,
   chooseSite?: (sites: Site[]) => Promise<Site>,
 ): Promise<LoginResult> {
-  const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret }, prepared, query);
+  const tokens = await exchangeCode({ authUrl: deps.urls.authUrl, clientId: request.clientId, clientSecret: request.clientSecret, log: deps.log }, prepared, query);
   const api = await deps.apiWithToken(tokens.accessToken);
   const sites = await accessibleSites(api);
   if (sites.length === 0) {
@@ -178,14 +180,15 @@ async function pickSite(sites: Site[], choice: string | undefined, chooseSite?: 
   });
 }
 
-function waitFor<T>(promise: Promise<T>, timeoutMs: number, redirectUri: string, signal?: AbortSignal): Promise<T> {
+function waitFor<T>(promise: Promise<T>, timeoutMs: number, redirectUri: string, clientId: string, signal?: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       reject(
         new AppError('LOGIN_TIMEOUT', `No answer came from the browser within ${Math.round(timeoutMs / 1000)} s.`, {
           hint:
             `If the browser showed an Atlassian error: for a redirect_uri mismatch set your app's callback URL to exactly ${redirectUri}; ` +
-            'for an invalid scope add the scopes listed there to the app (Developer Console → Permissions). ' +
+            'for an invalid scope add the scopes listed there to the app (Developer Console → Permissions); ' +
+            `for an unknown client or an error page with no detail check that ${clientId} is the Client ID under Settings of your app. ` +
             'Otherwise run `confluence-adf auth login` again and approve in time (or pass --timeout with more seconds).',
         }),
       );

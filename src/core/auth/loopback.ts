@@ -13,8 +13,8 @@ export interface CallbackArrival {
 
 export interface CallbackListener {
   port: number;
-  /** The address bound: always 127.0.0.1. */
-  address: string;
+  /** The addresses held: 127.0.0.1, and [::1] where the machine has IPv6. Never a routable one. */
+  addresses: string[];
   arrival: Promise<CallbackArrival>;
   close(): Promise<void>;
 }
@@ -44,8 +44,11 @@ function page(title: string, body: string, closeTab: boolean): string {
 }
 
 /**
- * Listens on 127.0.0.1:port for exactly one GET to /oauth/callback carrying the expected state.
- * Anything else is answered and ignored, so a stray or forged request cannot end or hijack the login.
+ * Listens on 127.0.0.1:port and [::1]:port for exactly one GET to /oauth/callback carrying the expected
+ * state. Anything else is answered and ignored, so a stray or forged request cannot end or hijack the login.
+ *
+ * Both loopback addresses, because the redirect URI says `localhost` and a browser may try either one
+ * first: a port left free on [::1] is one another local user could bind to receive the code.
  */
 export async function listenForCallback(options: { port: number; state: string }): Promise<CallbackListener> {
   let settled = false;
@@ -94,30 +97,61 @@ export async function listenForCallback(options: { port: number; state: string }
   server.keepAliveTimeout = 1000;
   server.headersTimeout = 5000;
   server.requestTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
+  const handler = server.listeners('request')[0] as http.RequestListener;
+  const v6 = http.createServer(handler);
+  for (const s of [v6]) {
+    s.keepAliveTimeout = server.keepAliveTimeout;
+    s.headersTimeout = server.headersTimeout;
+    s.requestTimeout = server.requestTimeout;
+  }
+  await listenOn(server, options.port, '127.0.0.1');
+  const port = (server.address() as AddressInfo).port;
+  const addresses = ['127.0.0.1'];
+  try {
+    await listenOn(v6, port, '::1');
+    addresses.push('::1');
+  } catch (error) {
+    // No IPv6 on this machine: then no one can listen on [::1] either. Anything else (taken) is fatal.
+    const code = ((error as AppError).cause as NodeJS.ErrnoException | undefined)?.code ?? (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRNOTAVAIL' && code !== 'EAFNOSUPPORT') {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+  }
+  const servers = addresses.length === 2 ? [server, v6] : [server];
+  return {
+    port,
+    addresses,
+    arrival,
+    close: async () => {
+      // Let the tab receive its page before the connection goes.
+      await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function listenOn(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+        const v6 = host.includes(':') ? ` It is taken on [${host}] (IPv6), where a browser may send the code first.` : '';
         reject(
-          new AppError('CALLBACK_PORT_IN_USE', `Port ${options.port} on localhost is already in use, so the sign-in callback cannot listen there.`, {
-            hint: `Stop what uses port ${options.port}, or pass --callback-port N and set the app's callback URL to http://localhost:N${CALLBACK_PATH}.`,
+          new AppError('CALLBACK_PORT_IN_USE', `Port ${port} on localhost is already in use, so the sign-in callback cannot listen there.${v6}`, {
+            hint: `Stop what uses port ${port}, or pass --callback-port N and set the app's callback URL to http://localhost:N${CALLBACK_PATH}.`,
             cause: error,
           }),
         );
       } else reject(error);
     });
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
-  return {
-    port: (server.address() as AddressInfo).port,
-    address: (server.address() as AddressInfo).address,
-    arrival,
-    close: async () => {
-      // Let the tab receive its page before the connection goes.
-      await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
 }

@@ -1,4 +1,6 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { redactUrl } from '../confluence/http.js';
+import { printable } from '../text.js';
 
 type Oidc = typeof import('openid-client');
 let oidcModule: Promise<Oidc> | undefined;
@@ -9,6 +11,8 @@ export interface OAuthClient {
   authUrl: string;
   clientId: string;
   clientSecret: string;
+  /** --verbose: one line per token-endpoint request and response (method, URL, status; never a body). */
+  log?: ((line: string) => void) | undefined;
 }
 
 export interface TokenSet {
@@ -26,6 +30,7 @@ export interface PreparedAuthorization {
 }
 
 const REQUEST_TIMEOUT_S = 30;
+const MAX_EXPIRES_IN_S = 24 * 3600;
 
 /** Atlassian publishes no usable discovery for 3LO apps, so the endpoints are spelled out. */
 async function configuration(client: OAuthClient) {
@@ -43,6 +48,17 @@ async function configuration(client: OAuthClient) {
   config.timeout = REQUEST_TIMEOUT_S;
   // Plain http only ever reaches here for loopback URLs (config.checkServiceUrl refused the rest).
   if (client.authUrl.startsWith('http://')) oidc.allowInsecureRequests(config);
+  const log = client.log;
+  if (log) {
+    // The same lines the API client logs; bodies (codes, tokens, the secret) are never shown.
+    config[oidc.customFetch] = async (url, options) => {
+      const started = Date.now();
+      log(`→ ${options.method} ${redactUrl(url)}`);
+      const response = await fetch(url, options as RequestInit);
+      log(`← ${response.status} ${options.method} ${redactUrl(url)} (${Date.now() - started} ms)`);
+      return response;
+    };
+  }
   return { oidc, config };
 }
 
@@ -118,7 +134,9 @@ function toTokenSet(response: { access_token: string; refresh_token?: string; ex
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
-    expiresInSeconds: typeof response.expires_in === 'number' && response.expires_in > 0 ? response.expires_in : 3600,
+    // Atlassian says 3600. Anything past a day is not believed (a huge value once crashed `auth status`):
+    // refreshing early costs one request, trusting a wrong expiry costs failed calls.
+    expiresInSeconds: typeof response.expires_in === 'number' && response.expires_in > 0 ? Math.min(response.expires_in, MAX_EXPIRES_IN_S) : 3600,
     scopes: (response.scope ?? '').split(' ').filter(Boolean),
   };
 }
@@ -136,8 +154,11 @@ interface OAuthLikeError {
 /** Turns openid-client's errors into AppErrors that name the fix. Never includes a token. */
 export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', authUrl: string, redirectUri?: string): AppError {
   if (error instanceof AppError) return error;
-  const e = (error ?? {}) as OAuthLikeError;
-  const description = e.error_description ? ` (${e.error_description})` : '';
+  const raw = (error ?? {}) as OAuthLikeError;
+  // Atlassian's descriptions end with a full stop of their own; ours follows the parenthesis.
+  // Both come from the token endpoint and end up on a terminal.
+  const e: OAuthLikeError = { name: raw.name, code: raw.code, status: raw.status, cause: raw.cause, message: raw.message, ...(typeof raw.error === 'string' ? { error: printable(raw.error) } : {}) };
+  const description = typeof raw.error_description === 'string' && raw.error_description ? ` (${printable(raw.error_description).trim().replace(/\.+$/, '')})` : '';
   if (e.name === 'AuthorizationResponseError' || (e.error && e.status === undefined)) {
     if (e.error === 'access_denied') {
       return new AppError('CONSENT_DENIED', 'The sign-in was not approved in the browser.', {
@@ -197,7 +218,7 @@ export function mapOAuthError(error: unknown, phase: 'exchange' | 'refresh', aut
   if (e.name === 'TimeoutError' || e.name === 'AbortError' || e.name === 'TypeError' || e.code === 'OAUTH_RESPONSE_IS_NOT_JSON' || e.code === 'OAUTH_PARSE_ERROR') {
     return unreachable(authUrl, e.name === 'TimeoutError' ? 'did not answer in time' : 'could not be reached', error);
   }
-  return new AppError('INTERNAL', `Sign-in failed unexpectedly: ${e.message ?? String(error)}`, { cause: error });
+  return new AppError('INTERNAL', `Sign-in failed unexpectedly: ${printable(e.message ?? String(error))}`, { cause: error });
 }
 
 function unreachable(authUrl: string, what: string, cause: unknown): AppError {

@@ -15,7 +15,10 @@ export const DEFAULT_SCOPES: readonly string[] = [
 /** The scope each command needs, so a missing one can be named exactly. */
 export const SCOPE_FOR = {
   spacesList: 'read:space:confluence',
+  pageRead: 'read:page:confluence',
+  search: 'search:confluence',
   me: 'read:me',
+  pageWrite: 'write:page:confluence',
 } as const;
 
 /** Normalises a user's scope list; offline_access is always added, or no refresh token is issued. */

@@ -37,6 +37,8 @@ export interface SessionDeps {
   envToken?: string;
   /** Test-only: called at each refresh step so a crash test can kill the process there. */
   crashAt?: (step: RefreshStep) => void;
+  /** --verbose lines for the token endpoint. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -142,7 +144,7 @@ export class Session {
     lock.assertHeld();
     let tokens;
     try {
-      tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret }, refreshToken);
+      tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: login.record.clientId, clientSecret: login.secrets.clientSecret, log: this.deps.log }, refreshToken);
     } catch (error) {
       if (error instanceof AppError && error.code === 'SESSION_EXPIRED') {
         // Tokens another process stored meanwhile are alive: those are kept, and used.

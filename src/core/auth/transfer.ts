@@ -1,7 +1,8 @@
 import { AppError, LOGIN_HINT } from '../errors.js';
 import type { Env } from '../config.js';
 import { resolveServiceUrls, type ServiceUrls } from '../config.js';
-import type { Account, StoredLogin, TokenStore } from '../store/token-store.js';
+import type { Account, Site, StoredLogin, TokenStore } from '../store/token-store.js';
+import { printable } from '../text.js';
 import type { ApiClient } from '../confluence/http.js';
 import { currentAccount } from '../confluence/sites.js';
 import { makeBundle, openBundle } from '../store/bundle.js';
@@ -15,6 +16,8 @@ export interface TransferDeps {
   withRefreshLock: RefreshLock;
   /** An API client at `urls.apiUrl` that presents `token`: asks Atlassian whose login a bundle is. */
   apiWithToken: (urls: ServiceUrls, token: string) => Promise<ApiClient>;
+  /** --verbose lines for the token endpoint. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -70,11 +73,18 @@ export async function importLogin(
         hint: 'Import without --offline, pass --force to replace the current login, or `confluence-adf auth logout` first.',
       });
     }
-    let login: StoredLogin = { record: { ...bundled.record, ...urls }, secrets: bundled.secrets };
+    // The names in a bundle are shown on this terminal: a hand-made one could carry escape sequences.
+    const site = (s: Site): Site => ({ cloudId: s.cloudId, name: printable(String(s.name)), url: printable(String(s.url)) });
+    // Whose login it is comes from Atlassian below; an --offline import stays without a name until then.
+    const { account: _claimed, ...claimed } = bundled.record;
+    let login: StoredLogin = {
+      record: { ...claimed, site: site(bundled.record.site), sites: Array.isArray(bundled.record.sites) ? bundled.record.sites.map(site) : [site(bundled.record.site)], ...urls },
+      secrets: bundled.secrets,
+    };
     if (!options.offline) {
       let tokens;
       try {
-        tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: bundled.record.clientId, clientSecret: bundled.secrets.clientSecret }, bundled.secrets.refreshToken!);
+        tokens = await refreshGrant({ authUrl: urls.authUrl, clientId: bundled.record.clientId, clientSecret: bundled.secrets.clientSecret, log: deps.log }, bundled.secrets.refreshToken!);
       } catch (error) {
         if (error instanceof AppError && error.code === 'SESSION_EXPIRED') {
           throw new AppError('SESSION_EXPIRED', `The login in this bundle has ended: ${error.message} Nothing was stored.`, {
@@ -90,10 +100,9 @@ export async function importLogin(
           hint: 'Pass --force to replace the current login, or `confluence-adf auth logout` first.',
         });
       }
-      const { account: _claimed, ...record } = login.record;
       const now = deps.now();
       login = {
-        record: { ...record, ...(account ? { account } : {}), accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000, refreshTokenIssuedAt: now, updatedAt: now },
+        record: { ...login.record, ...(account ? { account } : {}), accessTokenExpiresAt: now + tokens.expiresInSeconds * 1000, refreshTokenIssuedAt: now, updatedAt: now },
         secrets: { ...bundled.secrets, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? bundled.secrets.refreshToken },
       };
     }

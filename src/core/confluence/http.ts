@@ -1,5 +1,6 @@
 import type { Got, HTTPError, RequestError, Response } from 'got';
 import { AppError, LOGIN_HINT } from '../errors.js';
+import { oneLine, printable } from '../text.js';
 import type { RateLimiter } from './rate-limit.js';
 import { pauseFor429, quotaError, rateLimitFacts, type QuotaPause, type QuotaState } from './quota.js';
 
@@ -54,6 +55,8 @@ export interface ApiResponse<T> {
 
 export interface ApiClient {
   getJson<T>(path: string, options?: { searchParams?: URLSearchParams; requiredScope?: string }): Promise<ApiResponse<T>>;
+  /** A JSON write. Only a 429 (and, for PUT, a reset kept-alive socket) is retried: anything else may have been applied already. */
+  sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options?: { requiredScope?: string }): Promise<ApiResponse<T>>;
 }
 
 /**
@@ -201,6 +204,21 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
       return send<T>(() => instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {}), options.requiredScope);
     },
+    async sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
+      try {
+        const response = await instance(path.replace(/^\//, ''), {
+          method,
+          json: body,
+          // A 429 was not applied. A kept-alive socket the server closed while we were busy (ECONNRESET
+          // before any answer) is retried for PUT only: its version number makes a repeat harmless (a
+          // second copy is refused with 409), while a repeated POST could create the page twice.
+          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: method === 'PUT' ? ['ECONNRESET', 'EPIPE'] : [] },
+        });
+        return { body: response.body as T, headers: response.headers };
+      } catch (error) {
+        throw mapApiError(error, options.requiredScope);
+      }
+    },
   };
 }
 
@@ -220,10 +238,18 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:access_token|token|code|refresh_token|client_secret)=)[^&]*/gi, '$1[redacted]');
 }
 
+/** Atlassian's own words about a failure, without control characters: they end up on a terminal. */
 function v2Detail(body: unknown): string | undefined {
+  const detail = rawDetail(body);
+  return detail === undefined ? undefined : oneLine(detail);
+}
+
+function rawDetail(body: unknown): string | undefined {
   const errors = (body as { errors?: { title?: string; detail?: string | null; code?: string }[] } | null)?.errors;
   const first = Array.isArray(errors) ? errors[0] : undefined;
-  if (!first) return undefined;
+  // v1 endpoints (CQL search) answer { statusCode, message } instead of v2's errors array.
+  const v1 = (body as { message?: unknown } | null)?.message;
+  if (!first) return typeof v1 === 'string' && v1 ? v1.replace(/^[\w.]+Exception: /, '') : undefined;
   return [first.title, first.detail].filter(Boolean).join(': ') || first.code;
 }
 
@@ -270,7 +296,8 @@ export function mapApiError(error: unknown, requiredScope?: string, now: number 
         hint: 'Atlassian may be having trouble (status.atlassian.com); try again shortly.',
       });
     }
-    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status } });
+    // The status and Atlassian's own words let a caller tell a version conflict or a taken title apart.
+    return new AppError('BAD_RESPONSE', `Atlassian answered ${status}${detail ? `: ${detail}` : ''}.`, { details: { status, ...(detail ? { detail } : {}) } });
   }
   if (e.name === 'ParseError') {
     return new AppError('BAD_RESPONSE', 'Atlassian sent an answer that is not the JSON expected (cut off or malformed).', {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
@@ -120,7 +120,9 @@ export function pauseFor429(facts: RateLimitFacts, now: number, maxRetryWaitMs: 
   const long = facts.waitMs !== undefined && facts.waitMs > maxRetryWaitMs;
   if (!facts.quotaReason && !long) return undefined;
   // An hourly quota with no stated wait resets at the top of the hour; never pause for less than a second.
-  const until = Math.max(now + 1000, facts.waitMs !== undefined ? now + facts.waitMs : (facts.resetAt ?? nextUtcHour(now)));
+  let until = Math.max(now + 1000, facts.waitMs !== undefined ? now + facts.waitMs : (facts.resetAt ?? nextUtcHour(now)));
+  // Retry-After counts whole seconds down to the reset: when X-RateLimit-Reset is just after, it is the reset.
+  if (facts.resetAt !== undefined && facts.resetAt > until && facts.resetAt - until < 120_000) until = facts.resetAt;
   return { until, ...(facts.reason ? { reason: facts.reason } : {}), quota: facts.quotaReason, recordedAt: now };
 }
 
@@ -155,7 +157,7 @@ export function quotaError(pause: QuotaPause, now: number): AppError {
  */
 export class QuotaState {
   private lastSeenWrite: { at: number; key: string } | undefined;
-  private warnedCorrupt = false;
+  private readonly corruptSeen = new Set<string>();
 
   constructor(
     private readonly files: { pause: string; seen: string },
@@ -169,10 +171,18 @@ export class QuotaState {
     return pause;
   }
 
-  /** Records a pause unless a later one is already recorded (another process may have seen a longer wait). */
+  /**
+   * Records a pause unless a later one is already recorded (another process may have seen a longer
+   * wait). A damaged file is kept beside the new one as quota-pause.json.corrupt-<time>.
+   */
   async recordPause(pause: QuotaPause): Promise<void> {
     const current = await this.activePause();
     if (current && current.until >= pause.until) return;
+    if (this.corruptSeen.has(this.files.pause)) {
+      const aside = `${this.files.pause}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
+      await rename(this.files.pause, aside).catch(() => undefined);
+      this.corruptSeen.delete(this.files.pause);
+    }
     await writeFileAtomic(this.files.pause, JSON.stringify(pause) + '\n');
   }
 
@@ -205,10 +215,12 @@ export class QuotaState {
       return undefined;
     }
     try {
-      return JSON.parse(text) as T;
+      const parsed = JSON.parse(text) as T;
+      this.corruptSeen.delete(file);
+      return parsed;
     } catch {
-      if (!this.warnedCorrupt) this.deps.onNotice?.(`${file} is not readable JSON; it was left as it is and ignored.`);
-      this.warnedCorrupt = true;
+      if (!this.corruptSeen.has(file)) this.deps.onNotice?.(`${file} is damaged (not JSON): it is ignored and kept for inspection.`);
+      this.corruptSeen.add(file);
       return undefined;
     }
   }

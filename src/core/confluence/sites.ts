@@ -2,6 +2,7 @@ import { AppError } from '../errors.js';
 import type { Account, Site } from '../store/token-store.js';
 import type { ApiClient } from './http.js';
 import { SCOPE_FOR } from '../auth/scopes.js';
+import { printable } from '../text.js';
 
 interface ResourceBody {
   id?: unknown;
@@ -30,7 +31,7 @@ export async function accessibleSites(api: ApiClient): Promise<Site[]> {
   }
   return [...byId.values()]
     .filter((r) => rank(r) > 0)
-    .map((r) => ({ cloudId: r.id as string, name: typeof r.name === 'string' ? r.name : (r.url as string), url: (r.url as string).replace(/\/+$/, '') }));
+    .map((r) => ({ cloudId: r.id as string, name: printable(typeof r.name === 'string' ? r.name : (r.url as string)), url: printable(r.url as string).replace(/\/+$/, '') }));
 }
 
 /** Who signed in; undefined when the grant lacks read:me (the login still works without it). */
@@ -38,7 +39,7 @@ export async function currentAccount(api: ApiClient): Promise<Account | undefine
   try {
     const { body } = await api.getJson<{ account_id?: string; name?: string; email?: string }>('me', { requiredScope: SCOPE_FOR.me });
     if (!body?.account_id) return undefined;
-    return { accountId: body.account_id, name: body.name ?? body.account_id, ...(body.email ? { email: body.email } : {}) };
+    return { accountId: body.account_id, name: printable(body.name ?? body.account_id), ...(body.email ? { email: printable(body.email) } : {}) };
   } catch (error) {
     if (error instanceof AppError && error.code === 'MISSING_SCOPE') return undefined;
     throw error;

@@ -1,4 +1,5 @@
 import type { ApiClient } from './http.js';
+import { printable } from '../text.js';
 import { SCOPE_FOR } from '../auth/scopes.js';
 import { AppError } from '../errors.js';
 import type { Site } from '../store/token-store.js';
@@ -80,8 +81,8 @@ function normaliseSpace(raw: Record<string, unknown>, base: string | undefined, 
   return {
     ...raw,
     id: String(raw.id),
-    key: typeof raw.key === 'string' ? raw.key : '',
-    name: typeof raw.name === 'string' ? raw.name : '',
+    key: typeof raw.key === 'string' ? printable(raw.key) : '',
+    name: typeof raw.name === 'string' ? printable(raw.name) : '',
     type: typeof raw.type === 'string' ? raw.type : null,
     status: typeof raw.status === 'string' ? raw.status : null,
     url: webui ? `${root}${webui}` : null,

@@ -20,11 +20,15 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Writes a file so that a crash at any instant leaves either the old file or the new one, never half
  * of one: a 0600 temp file beside it, flushed, renamed over, then the directory flushed.
  */
-export async function writeFileAtomic(file: string, data: string | Buffer, hooks: { beforeRename?: () => void } = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Buffer,
+  hooks: { beforeRename?: () => void; /** A user's own file (pages get --output): their directory left as it is, mode 0666 less the umask. */ userFile?: boolean } = {},
+): Promise<void> {
   const dir = path.dirname(file);
-  await ensurePrivateDir(dir);
+  if (!hooks.userFile) await ensurePrivateDir(dir);
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.promises.open(temp, 'wx', 0o600);
+  const handle = await fs.promises.open(temp, 'wx', hooks.userFile ? 0o666 : 0o600);
   try {
     await handle.writeFile(data);
     await handle.sync();

@@ -191,9 +191,13 @@ export class TokenStore {
       // A full open, not just a parse: a file whose secrets no longer open is damaged too, and kept.
       existing = await this.open();
     } catch (error) {
-      if (!(error instanceof AppError && error.code === 'STORE_CORRUPT') || hooks.ifTokensAre) throw error;
-      await this.setAside();
+      // --storage file over a login keyed in the keychain: the new login replaces it, keychain untouched.
+      const keychainOff = error instanceof AppError && error.details?.keychainOff === true;
+      if (!(error instanceof AppError && (error.code === 'STORE_CORRUPT' || keychainOff)) || hooks.ifTokensAre) throw error;
+      if (!keychainOff) await this.setAside();
     }
+    // A new login into a directory someone else prepared is refused as well.
+    this.checkOwnership();
     const expected = hooks.ifTokensAre;
     if (expected && !sameTokens(existing?.login.secrets, expected)) {
       throw new AppError('STORE_CHANGED', 'Another confluence-adf process stored newer tokens meanwhile.');
@@ -214,6 +218,7 @@ export class TokenStore {
 
   /** Saves a sign-in waiting for its callback URL; sealed with the same key as the tokens. */
   async writePending(pending: PendingLogin): Promise<void> {
+    this.checkOwnership();
     const location = await this.chooseKeyLocation((await this.readFile().catch(() => undefined))?.file.keyLocation);
     const key = await this.keyFor(location);
     const file = { format: PENDING_FORMAT, version: 1, keyLocation: location, expiresAt: pending.expiresAt, secrets: seal(key, JSON.stringify(pending), PENDING_AAD) };
@@ -224,6 +229,7 @@ export class TokenStore {
   async readPending(): Promise<PendingLogin | undefined> {
     const raw = await readIfExists(this.deps.paths.pendingFile);
     if (!raw) return undefined;
+    this.checkOwnership();
     try {
       const file = JSON.parse(raw.toString('utf8')) as { format?: string; keyLocation?: KeyLocation; secrets?: unknown };
       if (file.format !== PENDING_FORMAT || !isSealed(file.secrets) || (file.keyLocation !== 'keyring' && file.keyLocation !== 'file')) return undefined;
@@ -270,7 +276,7 @@ export class TokenStore {
   private async readFile(): Promise<{ file: TokenFile; raw: Buffer } | undefined> {
     const raw = await readIfExists(this.deps.paths.tokenFile);
     if (raw === undefined) return undefined;
-    this.tightenPermissions();
+    this.checkOwnership();
     let parsed: Partial<TokenFile>;
     try {
       parsed = JSON.parse(raw.toString('utf8')) as Partial<TokenFile>;
@@ -289,20 +295,42 @@ export class TokenStore {
     return { file: parsed as TokenFile, raw };
   }
 
-  /** Files others could read (copied in, or an old umask) are put back to owner-only, and the user told. */
-  private tightenPermissions(): void {
-    const { home, tokenFile, keyFile } = this.deps.paths;
-    for (const [target, mode] of [[home, 0o700], [tokenFile, 0o600], [keyFile, 0o600]] as const) {
+  /**
+   * The login directory and its files must be the user's own and writable by no one else: one planted
+   * by another user (or left writable) could hand us their tokens or take ours, so it is refused. Files
+   * others could only read (copied in, or an old umask) are put back to owner-only, and the user told.
+   */
+  private checkOwnership(): void {
+    const { home, tokenFile, keyFile, pendingFile } = this.deps.paths;
+    const uid = process.getuid?.();
+    for (const [target, mode] of [[home, 0o700], [tokenFile, 0o600], [keyFile, 0o600], [pendingFile, 0o600]] as const) {
+      let stat: fs.Stats;
       try {
-        const current = fs.statSync(target).mode & 0o777;
-        if ((current & 0o077) !== 0) {
-          fs.chmodSync(target, mode);
-          this.deps.onNotice?.(`${target} was open to other users (mode ${current.toString(8)}); it is now ${mode.toString(8)}.`);
-        }
+        stat = fs.lstatSync(target);
       } catch {
-        // Missing (no key file with a keychain) or not ours to change: nothing to tighten.
+        continue; // Missing (no key file with a keychain): nothing to check.
+      }
+      const current = stat.mode & 0o777;
+      const remove = target === home ? `rm -r ${home}` : `rm ${target}`;
+      if (uid !== undefined && stat.uid !== uid) throw this.unsafe(`${target} belongs to another user (uid ${stat.uid})`, remove);
+      if (stat.isSymbolicLink()) throw this.unsafe(`${target} is a symbolic link`, remove);
+      if ((current & 0o022) !== 0) throw this.unsafe(`${target} can be changed by other users (mode ${current.toString(8)})`, `chmod ${mode.toString(8)} ${target}`);
+      if ((current & 0o077) !== 0) {
+        try {
+          fs.chmodSync(target, mode);
+        } catch (cause) {
+          throw this.unsafe(`${target} is open to other users (mode ${current.toString(8)}) and could not be made private`, `chmod ${mode.toString(8)} ${target}`, cause);
+        }
+        this.deps.onNotice?.(`${target} was open to other users (mode ${current.toString(8)}); it is now ${mode.toString(8)}.`);
       }
     }
+  }
+
+  private unsafe(why: string, fix: string, cause?: unknown): AppError {
+    const hint = fix.startsWith('chmod')
+      ? `If you made it so, run \`${fix}\`; if not, someone else may have read or changed it: remove ${this.deps.paths.home} and run \`confluence-adf auth login\`.`
+      : `Remove it (\`${fix}\`) and run \`confluence-adf auth login\` to sign in again.`;
+    return new AppError('STORE_UNSAFE', `Your login is not stored safely: ${why}. Nothing was read from it or written to it.`, { hint, ...(cause ? { cause } : {}) });
   }
 
   private async setAside(): Promise<void> {
@@ -342,6 +370,12 @@ export class TokenStore {
 
   private async readKey(location: KeyLocation): Promise<Buffer> {
     let encoded: string | undefined;
+    if (location === 'keyring' && this.deps.storage === 'file') {
+      throw new AppError('KEYRING_UNAVAILABLE', 'The key of this login is in the OS keychain, and --storage file keeps confluence-adf away from the keychain.', {
+        hint: 'Run without --storage file (or CONFLUENCE_ADF_STORAGE=file) to use this login, or `confluence-adf auth login --storage file` to replace it.',
+        details: { keychainOff: true },
+      });
+    }
     if (location === 'keyring') {
       try {
         encoded = await this.deps.keyring.get(this.keyAccount);

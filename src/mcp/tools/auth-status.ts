@@ -26,7 +26,8 @@ export function register(server: McpServer, deps: ToolDeps): void {
         let text: string;
         if (report.signedIn) {
           const check = report.check.performed ? (report.check.ok ? 'the token works' : `check failed: ${report.check.message}${nextStep(report.check.hint, report.check.code)}`) : 'not checked';
-          text = `Signed in to ${report.site!.name} (${report.site!.url})${report.account ? ` as ${report.account.name}` : ''}; ${check}.`;
+          text = `Signed in to ${report.site!.name} (${report.site!.url})${report.account ? ` as ${report.account.name}` : ''}; ${check}`;
+          if (!text.endsWith('.')) text += '.';
         } else if (!report.reason && report.check.message) {
           // Not a missing login but something in the way of reading it (a damaged file, a locked keychain): say that.
           text = `${report.check.message}${nextStep(report.check.hint, report.check.code)}`;

@@ -91,7 +91,7 @@ async function report(ctx: CommandContext, result: LoginResult, options: LoginOp
   const c = colors(io, io.stderr);
   const who = result.account ? ` as ${result.account.name}${result.account.email ? ` <${result.account.email}>` : ''}` : '';
   const profile = (await ctx.core()).profile.name;
-  ctx.say(`${c.green('✓')} Signed in to ${result.site.name} (${result.site.url})${who}${profile === 'default' ? '' : ` as profile "${profile}"`}.`);
+  ctx.say(`${c.green('✓')} Signed in to ${result.site.name} (${result.site.url})${who}${profile === 'default' ? '' : `, profile "${profile}"`}.`);
   ctx.say(`  Tokens are stored ${result.keyLocation === 'keyring' ? 'encrypted, with the key in the OS keychain' : 'encrypted, with the key in a file beside them (no OS keychain here)'}.`);
   if (result.missingScopes.length > 0) {
     ctx.say(`${c.yellow('!')} Atlassian did not grant: ${result.missingScopes.join(', ')}. Commands that need them will fail until they are added to the app.`);

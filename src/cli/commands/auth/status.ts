@@ -48,7 +48,7 @@ async function runAll(ctx: CommandContext, options: StatusOptions): Promise<numb
     `${r.profile.active ? '*' : ' '} ${r.profile.name}`,
     r.site?.url ?? '',
     r.account?.name ?? '',
-    r.signedIn ? (r.check.performed ? (r.check.ok ? 'working' : `failing: ${r.check.code}`) : 'signed in') : `signed out: ${r.reason ?? 'no login'}`,
+    r.signedIn ? (r.check.performed ? (r.check.ok ? 'working' : `failing: ${r.check.code}`) : r.quota?.pausedUntil ? 'quota paused' : 'signed in') : `signed out: ${r.reason ?? 'no login'}`,
   ]);
   const header = ['  PROFILE', 'SITE', 'ACCOUNT', 'STATUS'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../main.js';
 import { usage } from '../../main.js';
 import { colors } from '../../io.js';
+import { parseLimit } from '../../flags.js';
 import type { Space, SpacesPage } from '../../../core/confluence/spaces.js';
 
 export interface ListOptions {
@@ -13,13 +14,6 @@ export interface ListOptions {
   all?: boolean;
   cursor?: string;
   json?: boolean;
-}
-
-function parseLimit(raw: string | undefined, all: boolean): number {
-  if (raw === undefined) return all ? 250 : 25;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 250) throw usage(`Invalid --limit "${raw}".`, 'Pass --limit with a whole number from 1 to 250.');
-  return n;
 }
 
 /** Columns for people: key, name, type, status, URL; the name gives way when the terminal is narrow. */

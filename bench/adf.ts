@@ -1,0 +1,68 @@
+/**
+ * Law 6 of the document core: a 1 MB page converts each way in under 0.5 s and 200 MB, a 100 KB page in
+ * under 50 ms. The pages are built from the corpus's real documents, repeated to size. Prints a table
+ * and exits 1 when a target is missed. `npm run bench:adf`; run with --expose-gc for the memory figures.
+ */
+import { performance } from 'node:perf_hooks';
+import { toMarkdown, fromMarkdown, type AdfDoc, type AdfNode } from '../src/core/adf/index.js';
+import { loadCorpus } from '../test/support/adf-corpus.js';
+
+function pageOf(bytes: number): AdfDoc {
+  const blocks: AdfNode[] = loadCorpus().flatMap((d) => d.doc.content);
+  const content: AdfNode[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const block = blocks[i % blocks.length]!;
+    content.push(block);
+    size += JSON.stringify(block).length + 1;
+  }
+  return { type: 'doc', version: 1, content };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Median time of `runs` runs after one warm-up, and the heap the conversion holds at its peak (with --expose-gc). */
+function measure(runs: number, work: () => unknown): { ms: number; cpuMs: number; mb: number | undefined } {
+  work();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < runs; i++) {
+    gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const start = performance.now();
+    const startCpu = process.cpuUsage();
+    const result = work();
+    times.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    cpu.push((used.user + used.system) / 1000);
+    peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+    if (!result) throw new Error('no result');
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { ms: median(times), cpuMs: median(cpu), mb: gc ? peak / 2 ** 20 : undefined };
+}
+
+const rows: { figure: string; value: string; target: string; ok: boolean }[] = [];
+for (const [label, bytes, msTarget, mbTarget, runs] of [
+  ['100 KB', 100_000, 50, 200, 15],
+  ['1 MB', 1_000_000, 500, 200, 5],
+] as const) {
+  const doc = pageOf(bytes);
+  const markdown = toMarkdown(doc);
+  const edited = markdown.replace(/\b(the)\b/, 'THE');
+  for (const [way, work] of [
+    ['ADF -> Markdown', () => toMarkdown(doc)],
+    ['Markdown -> ADF (with base, one edit)', () => fromMarkdown(edited, { base: doc })],
+    ['Markdown -> ADF (no base)', () => fromMarkdown(markdown.replace(/\{ref="[^"]*"\}/g, '').replace(/^:+[A-Za-z]+(\[.*\])?$/gm, ''))],
+  ] as const) {
+    const { ms, cpuMs, mb } = measure(runs, work);
+    // The target is judged on CPU time: on a shared machine the wall clock measures the neighbours.
+    rows.push({ figure: `${label} page (${JSON.stringify(doc).length} B ADF, ${markdown.length} B Markdown), ${way}, median of ${runs}`, value: `${cpuMs.toFixed(1)} ms CPU (${ms.toFixed(1)} ms wall)`, target: `< ${msTarget} ms`, ok: cpuMs < msTarget });
+    if (mb !== undefined) rows.push({ figure: `${label} page, ${way}, heap held`, value: `${mb.toFixed(1)} MB`, target: `< ${mbTarget} MB`, ok: mb < mbTarget });
+  }
+}
+console.log('| figure | value | target |');
+console.log('| --- | --- | --- |');
+for (const row of rows) console.log(`| ${row.figure} | ${row.value} | ${row.target}${row.ok ? '' : ' MISSED'} |`);
+if (rows.some((r) => !r.ok)) process.exitCode = 1;
