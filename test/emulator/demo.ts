@@ -28,7 +28,7 @@ const env = {
 const { bold } = colors(processIO(), process.stdout);
 
 function step(title: string, args: string[]): Promise<number> {
-  process.stdout.write(`\n${bold(`$ confluence-adf ${args.join(' ')}`)}   # ${title}\n`);
+  process.stdout.write(`\n${bold(`$ confluence-adf ${args.map((a) => (/[\s()]/.test(a) ? `'${a}'` : a)).join(' ')}`)}   # ${title}\n`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('close', (code) => resolve(code ?? 1));
@@ -56,6 +56,8 @@ try {
     ['find pages by their words (CQL built and escaped for you)', ['pages', 'search', '--text', 'decision', '--space', 'ENG', '--limit', '5']],
     ['the tree below the space home page', ['pages', 'children', seeded.home.id, '--depth', '1']],
     ['a real page, by its browser address, as Markdown with front matter', ['pages', 'get', demoPage.url]],
+    ['change a phrase on it: only that text node changes, marks and every other block stay as they were', ['pages', 'edit', demoPage.url, '--find', 'item 3.1.1', '--replace-text', 'item 3.1.1 (edited by the demo)']],
+    ['the page again: version 2, the edit in place', ['pages', 'get', demoPage.url]],
     ['sign out: local copies removed, revocation tried', ['auth', 'logout']],
   ] as const) {
     const code = await step(title, [...args]);
