@@ -49,6 +49,20 @@ describe('pages create | update | edit from the built CLI', () => {
     assert.equal(emu.pages.current(page).number, version + 1);
   });
 
+  test('with --wait, a write that meets an hourly-quota 429 waits for the reset and then lands, once', async () => {
+    const page = emu.seeded.get(site.id)!.home;
+    const version = emu.pages.current(page).number;
+    const file = await pageFile(page, 'quota.md', { k: 1, words: 'Written after the quota reset.' });
+    const writes = puts();
+    emu.inject({ kind: '429', method: 'PUT', retryAfter: '2', reason: 'confluence-quota-global-based', path: '/ex/confluence/' });
+    const r = await runCli(['pages', 'update', page.id, '--file', file, '--wait'], { env: s.env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /hourly quota for this app is used up/);
+    assert.equal(emu.pages.current(page).number, version + 1);
+    assert.equal(puts(), writes + 1, 'the refused PUT was not recorded as a write; the one after the reset was');
+    assert.match(JSON.stringify(stored(page).content[1]), /Written after the quota reset\./);
+  });
+
   test('pages get → edit the file → pages update: exactly the edited block changes, on the largest real page', async () => {
     const page = emu.seeded.get(site.id)!.huge;
     const before = structuredClone(stored(page));

@@ -49,6 +49,8 @@ export interface Fault {
   kind: FaultKind;
   /** Only requests whose path starts with this are hit (default: every API request). */
   path?: string;
+  /** Only requests of this method are hit (default: any). */
+  method?: string;
   server?: 'auth' | 'api';
   /** How many requests it hits (default 1). */
   times?: number;
@@ -506,7 +508,7 @@ export class AtlassianEmulator {
       res.end(text);
     };
 
-    const fault = this.takeFault(server, url.pathname);
+    const fault = this.takeFault(server, url.pathname, req.method ?? 'GET');
     if (fault) {
       const done = await this.applyFault(fault, record, res, send);
       if (done) return;
@@ -519,9 +521,13 @@ export class AtlassianEmulator {
     }
   }
 
-  private takeFault(server: 'auth' | 'api', path: string): Fault | undefined {
+  private takeFault(server: 'auth' | 'api', path: string, method: string): Fault | undefined {
     const index = this.faults.findIndex(
-      (f) => (f.server ?? 'api') === server && (f.path === undefined || path.startsWith(f.path)) && (f.times ?? 1) > 0,
+      (f) =>
+        (f.server ?? 'api') === server &&
+        (f.path === undefined || path.startsWith(f.path)) &&
+        (f.method === undefined || f.method === method) &&
+        (f.times ?? 1) > 0,
     );
     if (index < 0) return undefined;
     const fault = this.faults[index]!;

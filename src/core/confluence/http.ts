@@ -225,20 +225,19 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
     getJson<T>(path: string, options: { searchParams?: URLSearchParams; requiredScope?: string } = {}) {
       return send<T>(() => instance.get(path.replace(/^\//, ''), options.searchParams ? { searchParams: options.searchParams } : {}), options.requiredScope);
     },
-    async sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
-      try {
-        const response = await instance(path.replace(/^\//, ''), {
-          method,
-          json: body,
-          // A 429 was not applied. A kept-alive socket the server closed while we were busy (ECONNRESET
-          // before any answer) is retried for PUT only: its version number makes a repeat harmless (a
-          // second copy is refused with 409), while a repeated POST could create the page twice.
-          retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: method === 'PUT' ? ['ECONNRESET', 'EPIPE'] : [] },
-        });
-        return { body: response.body as T, headers: response.headers };
-      } catch (error) {
-        throw mapApiError(error, options.requiredScope);
-      }
+    sendJson<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { requiredScope?: string } = {}) {
+      return send<T>(
+        () =>
+          instance(path.replace(/^\//, ''), {
+            method,
+            json: body,
+            // A 429 was not applied. A kept-alive socket the server closed while we were busy (ECONNRESET
+            // before any answer) is retried for PUT only: its version number makes a repeat harmless (a
+            // second copy is refused with 409), while a repeated POST could create the page twice.
+            retry: { methods: ['POST', 'PUT'], statusCodes: [429], errorCodes: method === 'PUT' ? ['ECONNRESET', 'EPIPE'] : [] },
+          }) as Promise<Response<unknown>>,
+        options.requiredScope,
+      );
     },
   };
 }
