@@ -45,7 +45,9 @@ const adfValidatorOutside = {
 const adfFromItsBundle = {
   name: 'adf-from-its-bundle',
   setup(b) {
-    b.onResolve({ filter: /core\/adf\/index\.js$/ }, () => ({ path: 'adf', namespace: 'adf-bundle' }));
+    b.onResolve({ filter: /(^|\/)adf\/index\.js$/ }, () => ({ path: 'adf', namespace: 'adf-bundle' }));
+    // The page writer's merge and edit code sits beside the converter and imports it as './index.js'.
+    b.onResolve({ filter: /^\.\/index\.js$/ }, (args) => (/[\\/]core[\\/]adf[\\/]/.test(args.importer) ? { path: 'adf', namespace: 'adf-bundle' } : undefined));
     b.onResolve({ filter: /^\.\/adf\.cjs$/ }, () => ({ path: './adf.cjs', external: true }));
     // A require() of its own, as for got: an import() of it would resolve from bin/load-cached.js.
     b.onLoad({ filter: /.*/, namespace: 'adf-bundle' }, () => ({ contents: "module.exports = require('./adf.cjs');", loader: 'js' }));
