@@ -22,13 +22,8 @@ const fast = (() => {
 
 if (fast !== undefined) writeAnswer(fast);
 else {
-  // A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix tool.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error) => {
-      if (error.code === 'EPIPE') process.exit(0);
-      throw error;
-    });
-  }
+  // A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix
+  // tool: src/cli/io.ts sees to it, touching process.stdout only when a command needs the real stream.
   require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).main();
 }
 

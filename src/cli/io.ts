@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Env } from '../core/config.js';
@@ -42,8 +43,78 @@ export function canPrompt(io: IO, json = false): boolean {
   return !json && !!io.stdin.isTTY && !!io.stderr.isTTY && !isCI(io.env);
 }
 
+/**
+ * The process's own stdio. Node builds process.stdout and friends on first touch, and that loads its
+ * whole stream stack (a tenth of `auth status --offline`). So stdin is touched only when a command reads
+ * it, and stdout/stderr going to a pipe or a file are written straight to their descriptor, synchronously,
+ * as Node itself does for pipes and files on Linux. A terminal, a descriptor that would block, or any
+ * use beyond write() switches to the real stream, after everything already written.
+ */
 export function processIO(noColor = false): IO {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, noColor };
+  const stdout = directOut(1);
+  const stderr = directOut(2);
+  return {
+    stdout,
+    stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    noColor,
+  };
+}
+
+/** process.stdout or process.stderr, ending the process quietly when the reader has gone (`| head -1`). */
+export function realStdStream(fd: 1 | 2): OutStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (!quieted.has(fd)) {
+    quieted.add(fd);
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0);
+      throw error;
+    });
+  }
+  return stream;
+}
+const quieted = new Set<number>();
+/** Which of stdout/stderr were handed to Node's own stream (entry.ts flushes only those). */
+export const realStreamsInUse = (): (1 | 2)[] => [...quieted] as (1 | 2)[];
+
+function directOut(fd: 1 | 2): OutStream {
+  let real: OutStream | undefined;
+  try {
+    if (fs.fstatSync(fd).isCharacterDevice()) real = realStdStream(fd);
+  } catch {
+    real = realStdStream(fd);
+  }
+  if (real) return real;
+  const write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    const callback = rest.find((arg): arg is (error?: Error | null) => void => typeof arg === 'function');
+    if (real) return real.write(chunk, callback);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let written = 0;
+    try {
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(0);
+      if (code !== 'EAGAIN') throw error;
+      real = realStdStream(fd);
+      return real.write(bytes.subarray(written), callback);
+    }
+    if (callback) process.nextTick(callback);
+    return true;
+  };
+  const direct = { isTTY: false, write };
+  return new Proxy(direct, {
+    get(target, key) {
+      if (key === 'write') return write;
+      if (key === 'isTTY' && !real) return false;
+      real ??= realStdStream(fd);
+      const value = Reflect.get(real, key) as unknown;
+      return typeof value === 'function' ? value.bind(real) : value;
+    },
+  }) as unknown as OutStream;
 }
 
 /** A spinner on stderr when it is a terminal; plain single lines otherwise. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { CommandContext } from '../main.js';
+import { realStdStream } from '../io.js';
 import { usage } from '../main.js';
 
 export interface ServeOptions {
@@ -26,6 +27,8 @@ export async function run(ctx: CommandContext, options: ServeOptions): Promise<n
   };
   if (io.stdin.isTTY) io.stderr.write(CONFIG_NOTE);
   const [{ serveOverStdio }, version] = await Promise.all([import('../../mcp/stdio.js'), ctx.version()]);
+  // The SDK writes frames to process.stdout itself: a client that goes away ends the server quietly.
+  realStdStream(1);
   log(`confluence-adf ${version} MCP server started (pid ${process.pid})`);
   await serveOverStdio({ core: ctx.core, openBrowser: ctx.deps.openBrowser, env: io.env, log, login: {} }, version);
   log('MCP server stopped');

@@ -1,15 +1,15 @@
-import net from 'node:net';
-
 /**
  * Whether the D-Bus session bus answers its authentication handshake within `timeoutMs`.
  * The keychain library connects to the bus synchronously, on the main thread: a bus that accepts the
  * connection and then says nothing would freeze the whole process. This asks first, without blocking.
  * Resolves true when there is nothing to check (no unix-socket address), leaving that to the library.
  */
-export function sessionBusAnswers(address: string | undefined, timeoutMs: number): Promise<boolean> {
+export async function sessionBusAnswers(address: string | undefined, timeoutMs: number): Promise<boolean> {
   const first = address?.split(';')[0] ?? '';
   const match = /^unix:(path|abstract)=([^,]+)/.exec(first);
-  if (!match) return Promise.resolve(true);
+  if (!match) return true;
+  // Loaded here: node:net brings Node's stream stack, which a command that never asks the bus should not pay for.
+  const net = await import('node:net');
   const socketPath = match[1] === 'abstract' ? `\0${match[2]}` : match[2]!;
   return new Promise((resolve) => {
     let answer = '';
