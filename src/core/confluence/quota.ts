@@ -1,4 +1,5 @@
-import { readFile, rename } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
@@ -207,10 +208,14 @@ export class QuotaState {
     await writeFileAtomic(this.files.seen, JSON.stringify(seen) + '\n');
   }
 
+  /**
+   * Read synchronously: it happens before every request, the file is a few bytes and nearly always
+   * absent, and a round trip through libuv's thread pool would cost each request more than the read.
+   */
   private async readJson<T>(file: string): Promise<T | undefined> {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch {
       return undefined;
     }
