@@ -24,7 +24,7 @@ if (fast !== undefined) writeAnswer(fast);
 else {
   // A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix
   // tool: src/cli/io.ts sees to it, touching process.stdout only when a command needs the real stream.
-  require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs')).main();
+  require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs'), commandWords(argv)).main();
 }
 
 /**
@@ -43,4 +43,15 @@ function writeAnswer(text) {
     process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(0) : undefined));
     process.stdout.write(bytes.subarray(written));
   }
+}
+
+/** The command a line runs, as `auth-status`: its first two words that are not options (nor option values). */
+function commandWords(words) {
+  const found = [];
+  for (let i = 0; i < words.length && found.length < 2; i++) {
+    if (words[i] === '--profile' || words[i] === '--storage') i++;
+    else if (words[i] === '--') break;
+    else if (!words[i].startsWith('-')) found.push(words[i]);
+  }
+  return found.join('-');
 }

@@ -13,12 +13,16 @@ const path = require('node:path');
  */
 const loaded = new Map(); // like require's own cache: one evaluation per file and process
 
-module.exports = function loadCached(file) {
-  if (!loaded.has(file)) loaded.set(file, load(file));
+/**
+ * `variant` names what the process is about to run (`auth-status`): each command keeps a cache of its
+ * own, holding the functions it runs, instead of sharing whichever command happened to run first.
+ */
+module.exports = function loadCached(file, variant = '') {
+  if (!loaded.has(file)) loaded.set(file, load(file, /^[a-z][a-z-]{0,40}$/.test(variant) ? variant : ''));
   return loaded.get(file);
 };
 
-function load(file) {
+function load(file, variant) {
   const Module = require('node:module');
   if (process.env.NODE_DISABLE_COMPILE_CACHE) return require(file);
   if (typeof Module.enableCompileCache === 'function') {
@@ -30,9 +34,11 @@ function load(file) {
   const source = fs.readFileSync(file, 'utf8');
   const stat = fs.statSync(file);
   const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'confluence-adf');
-  // One cache per installed copy (several may share a home), named for the build and the Node that made it.
+  // One cache per installed copy (several may share a home) and command, named for the build and the
+  // Node that made it.
   const install = `${path.basename(file, '.cjs')}-${shortHash(file)}-`;
-  const name = `${install}${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
+  const build = `${process.version}-${process.arch}-${stat.size}-${Math.trunc(stat.mtimeMs)}.cache`;
+  const name = `${install}${variant ? `${variant}-` : ''}${build}`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(path.join(dir, name));
@@ -46,7 +52,8 @@ function load(file) {
   const bundle = { exports: {} };
   const importExternal = (specifier) => import(specifier);
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file), importExternal);
-  if (!cachedData || script.cachedDataRejected) process.once('exit', () => writeCache(dir, install, name, script));
+  // Written after a run that succeeded: a mistyped command leaves no cache behind.
+  if (!cachedData || script.cachedDataRejected) process.once('exit', (code) => code === 0 && writeCache(dir, install, build, name, script));
   return bundle.exports;
 }
 
@@ -56,14 +63,14 @@ function shortHash(text) {
   return (h >>> 0).toString(36);
 }
 
-function writeCache(dir, install, name, script) {
+function writeCache(dir, install, build, name, script) {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = path.join(dir, `${name}.${process.pid}.tmp`);
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, path.join(dir, name));
-    // This copy's caches of earlier builds or Node versions will never match again.
-    for (const old of fs.readdirSync(dir)) if (old.startsWith(install) && old !== name && !old.endsWith('.tmp')) fs.rmSync(path.join(dir, old), { force: true });
+    // This copy's caches of earlier builds or Node versions will never match again (its other commands' stay).
+    for (const old of fs.readdirSync(dir)) if (old.startsWith(install) && !old.endsWith(build) && !old.endsWith('.tmp')) fs.rmSync(path.join(dir, old), { force: true });
   } catch {
     // A cache is an optimisation: a read-only or full disk must not fail the command.
   }

@@ -35,6 +35,17 @@ test('commands run the same from the code cache, and a damaged cache is rewritte
     const online = await runCli(['auth', 'status'], { env });
     assert.equal(online.code, 0, online.stderr);
     assert.match(online.stdout, /the token works/);
+    assert.equal(caches().length, 1, 'the same command keeps its one cache');
+    // Another command gets a cache of its own; the first one's is left as it was.
+    const statusCache = fs.readFileSync(file);
+    const spaces = await runCli(['--profile', 'default', 'spaces', 'list', '--json'], { env });
+    assert.equal(spaces.code, 0, spaces.stderr);
+    assert.equal(caches().length, 2, `a second command, a second cache: ${caches().join(', ')}`);
+    assert.ok(caches().some((f) => f.includes('-spaces-list-')), caches().join(', '));
+    assert.deepEqual(fs.readFileSync(file), statusCache);
+    const typo = await runCli(['spaces', 'lsit'], { env });
+    assert.equal(typo.code, 2);
+    assert.equal(caches().length, 2, 'a mistyped command leaves no cache');
     const login = await runCli(['auth', 'login', '--no-browser', '--client-id', DEFAULT_APP.clientId], {
       env: { ...env, CONFLUENCE_CLIENT_SECRET: DEFAULT_APP.clientSecret },
     });

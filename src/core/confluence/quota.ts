@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+// node:fs/promises is left until a rename needs it: loading it costs every start-up (see store/atomic.ts).
+import fs from 'node:fs';
 import { AppError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic.js';
 
@@ -181,7 +181,7 @@ export class QuotaState {
     if (current && current.until >= pause.until) return;
     if (this.corruptSeen.has(this.files.pause)) {
       const aside = `${this.files.pause}.corrupt-${new Date(this.deps.now()).toISOString().replace(/[:.]/g, '-')}`;
-      await rename(this.files.pause, aside).catch(() => undefined);
+      await fs.promises.rename(this.files.pause, aside).catch(() => undefined);
       this.corruptSeen.delete(this.files.pause);
     }
     await writeFileAtomic(this.files.pause, JSON.stringify(pause) + '\n');
@@ -215,7 +215,7 @@ export class QuotaState {
   private async readJson<T>(file: string): Promise<T | undefined> {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch {
       return undefined;
     }
