@@ -34,6 +34,8 @@ export interface CoreDeps {
   log?: (line: string) => void;
   rate?: { perSecond: number; burst: number };
   retry?: RetryPolicy;
+  /** The jitter of retry delays (tests pin it). */
+  random?: () => number;
   timeoutMs?: number;
   /** How requests meet Atlassian's quota pause unless a call says otherwise (CLI: --wait). */
   quotaPolicy?: QuotaPolicy;
@@ -205,6 +207,7 @@ export class Core {
       now: this.deps.now,
       ...(this.deps.log ? { log: this.deps.log } : {}),
       ...(this.deps.retry ? { retry: this.deps.retry } : {}),
+      ...(this.deps.random ? { random: this.deps.random } : {}),
       timeoutMs: this.deps.timeoutMs ?? resolveTimeoutMs(this.deps.env),
     });
   }

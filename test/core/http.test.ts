@@ -133,6 +133,13 @@ describe('API client against the emulator', () => {
     });
   }
 
+  test('a 503 with `Retry-After: 0` is retried even when no jitter is drawn', async () => {
+    // got reads a delay of 0 as "give up"; with Math.random() near 0 (one run in ~500) it once did.
+    emu.inject({ kind: '503', retryAfter: '0', path: '/ex/confluence' });
+    const page = await coreFor(home, emu, { retry: fast, timeoutMs: 500, random: () => 0 }).spacesPage(site, { limit: 5 });
+    assert.equal(page.results.length, 5);
+  });
+
   test('a malformed body is a clear BAD_RESPONSE, not a crash', async () => {
     emu.inject({ kind: 'malformed', path: '/ex/confluence' });
     await assert.rejects(core().spacesPage(site, {}), (e: AppError) => e.code === 'BAD_RESPONSE');

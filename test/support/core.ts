@@ -13,7 +13,7 @@ export function movableClock(start = Date.UTC(2026, 10, 22, 12)) {
 export function coreFor(
   home: string,
   emu: AtlassianEmulator | undefined,
-  options: { now?: () => number; keyring?: Keyring; storage?: string; notices?: string[]; retry?: { retries: number; baseDelayMs: number; maxDelayMs: number; maxTotalWaitMs: number }; timeoutMs?: number; rate?: { perSecond: number; burst: number } } = {},
+  options: { now?: () => number; keyring?: Keyring; storage?: string; notices?: string[]; retry?: { retries: number; baseDelayMs: number; maxDelayMs: number; maxTotalWaitMs: number }; random?: () => number; timeoutMs?: number; rate?: { perSecond: number; burst: number } } = {},
 ): Core {
   return new Core({
     env: { CONFLUENCE_ADF_HOME: home, ...(emu ? { CONFLUENCE_ADF_AUTH_URL: emu.authUrl, CONFLUENCE_ADF_API_URL: emu.apiUrl } : {}) },
@@ -23,6 +23,7 @@ export function coreFor(
     ...(options.storage ? { storage: options.storage } : {}),
     onNotice: (m) => options.notices?.push(m),
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.random ? { random: options.random } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.rate ? { rate: options.rate } : {}),
   });

@@ -163,7 +163,8 @@ export async function createApiClient(deps: ApiClientDeps): Promise<ApiClient> {
         if (total > policy.maxTotalWaitMs) return 0;
         waited.set(error.options, total);
         deps.log?.(`… ${error.response?.statusCode ?? error.code} — retry ${attemptCount} of ${policy.retries} in ${(delay / 1000).toFixed(1)} s`);
-        return delay;
+        // For got a delay of 0 means "do not retry": a `Retry-After: 0` (with no jitter drawn) must still retry.
+        return Math.max(1, delay);
       },
     },
     hooks: {
