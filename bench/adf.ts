@@ -8,6 +8,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { toMarkdown, fromMarkdown, type AdfDoc, type AdfNode } from '../src/core/adf/index.js';
 import { loadCorpus } from '../test/support/adf-corpus.js';
+import { writeReadmeBlock } from './readme-block.js';
 
 function pageOf(bytes: number): AdfDoc {
   const blocks: AdfNode[] = loadCorpus().flatMap((d) => d.doc.content);
@@ -83,8 +84,9 @@ for (const [label, bytes, msTarget, mbTarget, runs] of [
     if (mb !== undefined) rows.push({ figure: `${label} page, ${way}, heap held`, value: `${mb.toFixed(1)} MB`, target: `< ${mbTarget} MB`, ok: mb < mbTarget });
   }
 }
-console.log(`Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end; the targets judge the median wall time.`);
-console.log('| figure | value | target |');
-console.log('| --- | --- | --- |');
-for (const row of rows) console.log(`| ${row.figure} | ${row.value} | ${row.target}${row.ok ? '' : ' MISSED'} |`);
+const header = `Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end; ${new Date().toISOString().slice(0, 10)}; the targets judge the median wall time.`;
+const table = ['| figure | value | target |', '| --- | --- | --- |', ...rows.map((row) => `| ${row.figure} | ${row.value} | ${row.target}${row.ok ? '' : ' MISSED'} |`)].join('\n');
+console.log(header);
+console.log(table);
+writeReadmeBlock('bench:adf', `${header}\n\n${table}`);
 if (rows.some((r) => !r.ok)) process.exitCode = 1;

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { REPO, runRows, type RowResult } from './harness.js';
+import { runRows, type RowResult } from './harness.js';
+import { writeReadmeBlock } from './readme-block.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const rowsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rows');
@@ -30,24 +31,7 @@ const table = [
 console.log(header);
 console.log(table);
 
-if (!values.only) {
-  const readmePath = path.join(REPO, 'README.md');
-  const readme = fs.readFileSync(readmePath, 'utf8');
-  const start = '<!-- bench:start (written by `npm run bench`) -->';
-  const end = '<!-- bench:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) {
-    process.stderr.write(`README.md has no ${start} … ${end} block; the table was not written there.\n`);
-    process.exitCode = 1;
-  } else {
-    const next = `${readme.slice(0, from + start.length)}\n${header}\n\n${table}\n${readme.slice(to)}`;
-    const temp = `${readmePath}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, next);
-    fs.renameSync(temp, readmePath);
-    process.stderr.write('README.md: benchmark table updated.\n');
-  }
-}
+if (!values.only && !writeReadmeBlock('bench', `${header}\n\n${table}`)) process.exitCode = 1;
 const missed = results.filter((r) => !r.ok);
 if (missed.length) {
   process.stderr.write(`${missed.length} figure(s) missed their target: ${missed.map((r) => r.name).join('; ')}\n`);
