@@ -46,7 +46,8 @@ async function rawServer(env: Record<string, string>) {
   };
   const initialized = await request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'raw', version: '1' } });
   send({ method: 'notifications/initialized' });
-  return { frames, send, next, request, initialized, nextId: () => ++id, close: () => child.stdin.end() };
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { frames, send, next, request, initialized, nextId: () => ++id, close: () => child.stdin.end(), exited };
 }
 
 async function connect(env: Record<string, string>) {
@@ -121,6 +122,27 @@ describe('waiting for the user', () => {
 });
 
 describe('what the server promises', () => {
+  test('calls still running when the client closes stdin are answered before the server exits', async () => {
+    const { env, cleanup } = await signedInHome(emu);
+    try {
+      const server = await rawServer(env);
+      emu.inject({ kind: 'slow', delayMs: 800, path: '/ex/confluence' });
+      const ids = [server.nextId(), server.nextId()];
+      server.send({ id: ids[0], method: 'tools/call', params: { name: 'spaces_list', arguments: {} } });
+      server.send({ id: ids[1], method: 'tools/call', params: { name: 'auth_status', arguments: {} } });
+      server.close();
+      assert.equal(await server.exited, 0);
+      for (const id of ids) {
+        const answer = server.frames.find((f) => f.message.id === id && f.message.method === undefined)?.message;
+        assert.ok(answer?.result, `call ${id} answered: ${JSON.stringify(server.frames.map((f) => f.message))}`);
+        assert.notEqual(answer.result.isError, true, JSON.stringify(answer.result));
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+
   test('tools.listChanged is not advertised, since the list never changes', async () => {
     const { home, cleanup } = await tempHome();
     const server = await rawServer({ CONFLUENCE_ADF_HOME: home });
