@@ -5,10 +5,12 @@
  * megabyte to load and compile on the first document: a start-up like `--version` does not pay it).
  */
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCorpus, CORPUS_DIR } from '../test/support/adf-corpus.js';
 import type { AdfNode } from '../src/core/adf/types.js';
+import { writeReadmeBlock } from './readme-block.js';
 
 const RUNS = Number(process.argv[2] ?? 15);
 const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/confluence-adf.js');
@@ -64,8 +66,9 @@ const rows: [string, string, boolean][] = [
   ['adf validate: one broken attribute in it named (target ≤ 100 ms)', `${median(named).toFixed(1)} ms`, median(named) <= 100],
   ['adf validate: the CLI on that page, cold (target ≤ 500 ms)', `${median(cli).toFixed(0)} ms (\`--version\`: ${median(bare).toFixed(0)} ms)`, median(cli) <= 500],
 ];
-console.log(`ADF validation, medians of ${RUNS} runs`);
-console.log('| figure | value |');
-console.log('| --- | --- |');
-for (const [name, value, ok] of rows) console.log(`| ${name} | ${value}${ok ? '' : ' MISSED'} |`);
+const header = `ADF validation, medians of ${RUNS} runs; Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)} at the end; ${new Date().toISOString().slice(0, 10)}.`;
+const table = ['| figure | value |', '| --- | --- |', ...rows.map(([name, value, ok]) => `| ${name} | ${value}${ok ? '' : ' MISSED'} |`)].join('\n');
+console.log(header);
+console.log(table);
+writeReadmeBlock('bench:adf-validate', `${header}\n\n${table}`);
 if (rows.some(([, , ok]) => !ok)) process.exitCode = 1;
