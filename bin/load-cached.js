@@ -52,8 +52,9 @@ function load(file, variant) {
   const bundle = { exports: {} };
   const importExternal = (specifier) => import(specifier);
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, path.dirname(file), importExternal);
-  // Written after a run that succeeded: a mistyped command leaves no cache behind.
-  if (!cachedData || script.cachedDataRejected) process.once('exit', (code) => code === 0 && writeCache(dir, install, build, name, script));
+  // Not after a usage error (exit 2): a mistyped command leaves no cache behind. A command that ends
+  // in its own non-zero status (signed out, an invalid document) keeps its cache like any other.
+  if (!cachedData || script.cachedDataRejected) process.once('exit', (code) => code !== 2 && writeCache(dir, install, build, name, script));
   return bundle.exports;
 }
 

@@ -30,7 +30,8 @@ function trackRequests(wire: Wire): { idle(): Promise<void> } {
         handler &&
         ((message, ...rest) => {
           const frame = message as { id?: string | number; method?: string; params?: { requestId?: string | number } };
-          if (frame.method !== undefined && frame.id !== undefined) open.add(frame.id);
+          // A `subscriptions/listen` is answered only when the connection closes: it is not waited for.
+          if (frame.method !== undefined && frame.id !== undefined && frame.method !== 'subscriptions/listen') open.add(frame.id);
           if (frame.method === 'notifications/cancelled') settle(frame.params?.requestId);
           handler(message, ...rest);
         });

@@ -122,6 +122,27 @@ describe('waiting for the user', () => {
 });
 
 describe('what the server promises', () => {
+  test('an open `subscriptions/listen` does not hold the server up when the client closes stdin', async () => {
+    const { env, cleanup } = await signedInHome(emu);
+    try {
+      const child = spawn(process.execPath, [BIN, 'serve', '--mcp'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'ignore'] });
+      const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {}, 'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' } };
+      const lines = createInterface({ input: child.stdout });
+      const acknowledged = new Promise<void>((resolve) => lines.on('line', (line) => (/subscriptions\/acknowledged/.test(line) ? resolve() : undefined)));
+      const send = (message: Record<string, unknown>) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+      send({ id: 1, method: 'server/discover', params: { _meta: meta } });
+      send({ id: 2, method: 'subscriptions/listen', params: { _meta: meta, notifications: { toolsListChanged: true } } });
+      await acknowledged;
+      const closedAt = Date.now();
+      child.stdin.end();
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      assert.equal(code, 0);
+      assert.ok(Date.now() - closedAt < 5000, `exited ${Date.now() - closedAt} ms after stdin closed`);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('calls still running when the client closes stdin are answered before the server exits', async () => {
     const { env, cleanup } = await signedInHome(emu);
     try {
