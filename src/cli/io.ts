@@ -105,9 +105,9 @@ function directOut(fd: 1 | 2): OutStream {
     if (callback) process.nextTick(callback);
     return true;
   };
-  const direct = { isTTY: false, write };
-  return new Proxy(direct, {
-    get(target, key) {
+  // Everything but write() (and isTTY while still direct) is the real stream's.
+  return new Proxy({}, {
+    get(_target, key) {
       if (key === 'write') return write;
       if (key === 'isTTY' && !real) return false;
       real ??= realStdStream(fd);

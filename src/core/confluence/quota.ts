@@ -1,7 +1,7 @@
 // node:fs/promises is left until a rename needs it: loading it costs every start-up (see store/atomic.ts).
 import fs from 'node:fs';
 import { AppError } from '../errors.js';
-import { writeFileAtomic } from '../store/atomic.js';
+import { readIfExists, writeFileAtomic } from '../store/atomic.js';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -208,17 +208,11 @@ export class QuotaState {
     await writeFileAtomic(this.files.seen, JSON.stringify(seen) + '\n');
   }
 
-  /**
-   * Read synchronously: it happens before every request, the file is a few bytes and nearly always
-   * absent, and a round trip through libuv's thread pool would cost each request more than the read.
-   */
+  /** Read before every request: readIfExists reads synchronously, cheaper than a thread-pool round trip. */
   private async readJson<T>(file: string): Promise<T | undefined> {
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
+    const raw = await readIfExists(file).catch(() => undefined);
+    if (raw === undefined) return undefined;
+    const text = raw.toString('utf8');
     try {
       const parsed = JSON.parse(text) as T;
       this.corruptSeen.delete(file);
