@@ -6,6 +6,9 @@
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 /**
  * commander requires node:child_process at load time, for executable subcommands this CLI never has;
@@ -109,6 +112,23 @@ const chalkWithoutItsDetection = {
 };
 
 /**
+ * chalk sets up every style it has when it loads (a twentieth of `auth status --offline`), and most
+ * commands print to a pipe or a file, where io.ts's colors() uses no chalk at all. Our code's import
+ * of chalk becomes a stand-in whose Chalk loads the real one on first use.
+ */
+const chalkOnFirstUse = {
+  name: 'chalk-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^chalk$/ }, (args) => (args.namespace === 'lazy-chalk' ? undefined : { path: 'chalk', namespace: 'lazy-chalk' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-chalk' }, () => ({
+      contents: "let real;\nexport function Chalk(options) { return new (real ??= require('chalk')).Chalk(options); }",
+      loader: 'js',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
+/**
  * The MCP SDK and zod, which it builds on, in one CommonJS bundle of their own, dist/bundle/mcp-sdk.cjs,
  * loaded with the code cache (bin/load-cached.js) by `serve --mcp` only. As published they are some
  * hundred ES modules that Node's loader resolves, reads and links one by one at every server start.
@@ -151,6 +171,18 @@ const gotFromItsBundle = {
 function importsThroughTheLoader(file) {
   const code = fs.readFileSync(file, 'utf8');
   fs.writeFileSync(file, code.replace(/(?<![\w$.])import\(("[^"]+")\)/g, '__importExternal($1)'));
+}
+
+/**
+ * bin/load-cached.js compiles a bundle as the function Node's module loader would wrap it in, with
+ * the loader's __importExternal beside Node's five names. The bundles it loads are written already
+ * wrapped (LOADER_WRAPPER in bin/load-cached.js), so V8 compiles the file's own text: wrapping it at
+ * start-up made a second copy of the whole source (550 KB for the CLI), and with it a garbage
+ * collection in every command.
+ */
+function wrappedForTheLoader(file) {
+  const { LOADER_WRAPPER } = require('../bin/load-cached.js');
+  fs.writeFileSync(file, `${LOADER_WRAPPER[0]}${fs.readFileSync(file, 'utf8')}${LOADER_WRAPPER[1]}`);
 }
 
 /**
@@ -199,13 +231,14 @@ await build({
   define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
   // packageVersion() reads package.json through import.meta only in the unbundled build.
   logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkWithoutItsDetection, mcpFromItsBundle],
+  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkOnFirstUse, chalkWithoutItsDetection, mcpFromItsBundle],
   // See importsThroughTheLoader below.
   banner: { js: 'var __importExternal = typeof __importExternal === "function" ? __importExternal : (specifier) => import(specifier);' },
   logLevel: 'warning',
 });
 importsThroughTheLoader('dist/bundle/cli.cjs');
 builtinsWithoutCopies('dist/bundle/cli.cjs');
+wrappedForTheLoader('dist/bundle/cli.cjs');
 
 await build({
   stdin: { contents: "module.exports = require('got').default;", resolveDir: process.cwd(), loader: 'js' },
@@ -217,6 +250,7 @@ await build({
   plugins: [lazyModulesForGot, listFormatOnFirstUse],
   logLevel: 'warning',
 });
+wrappedForTheLoader('dist/bundle/got.cjs');
 
 await build({
   stdin: {
@@ -231,6 +265,7 @@ await build({
   outfile: 'dist/bundle/mcp-sdk.cjs',
   logLevel: 'warning',
 });
+wrappedForTheLoader('dist/bundle/mcp-sdk.cjs');
 
 await build({
   stdin: { contents: GOT_LAZY_PACKAGES.map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'), resolveDir: process.cwd(), loader: 'js' },

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk } from 'chalk';
 import type { Env } from '../core/config.js';
 
 export type OutStream = Writable & { isTTY?: boolean; columns?: number };
@@ -30,8 +30,29 @@ export function colorLevel(io: IO, stream: OutStream): 0 | 1 | 2 | 3 {
   return /truecolor|24bit/i.test(io.env.COLORTERM ?? '') ? 3 : /256/.test(io.env.TERM ?? '') ? 2 : 1;
 }
 
-export function colors(io: IO, stream: OutStream): ChalkInstance {
-  return new Chalk({ level: colorLevel(io, stream) });
+type Style = (text: string) => string;
+
+/** The styles commands use. */
+export interface Colours {
+  green: Style;
+  yellow: Style;
+  red: Style;
+  dim: Style;
+  bold: Style;
+  cyan: Style;
+}
+
+const asIs: Style = (text) => text;
+const PLAIN: Colours = { green: asIs, yellow: asIs, red: asIs, dim: asIs, bold: asIs, cyan: asIs };
+
+/**
+ * Styles for a stream: chalk at the stream's colour level, or, with colour off (a pipe, a file,
+ * NO_COLOR, --no-color), the text as it is, without making a chalk instance; the bundle then never
+ * loads chalk, whose set-up is a twentieth of `auth status` (scripts/bundle.mjs).
+ */
+export function colors(io: IO, stream: OutStream): Colours {
+  const level = colorLevel(io, stream);
+  return level === 0 ? PLAIN : new Chalk({ level });
 }
 
 export function isCI(env: Env): boolean {

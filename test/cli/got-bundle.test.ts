@@ -14,18 +14,20 @@ import { fileURLToPath } from 'node:url';
 import { requirement } from '../support/requirements.js';
 
 const gotBundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/bundle/got.cjs');
+// As the CLI loads it: through the bin's loader, which compiles the bundle as written (already wrapped).
+const loader = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/load-cached.js');
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 /** Runs `script` in a fresh node with `got` bound to the CLI's bundle; returns its JSON answer. */
 function inChild(script: string, env: Record<string, string> = {}): Record<string, unknown> {
   const source = `
-const got = require(${JSON.stringify(gotBundle)});
+const got = require(${JSON.stringify(loader)})(${JSON.stringify(gotBundle)});
 const loaded = () => Object.keys(require.cache).filter((k) => k.endsWith('got-lazy.cjs') || ['http2-wrapper', 'cacheable-request', 'cacheable-lookup'].some((m) => k.includes('/node_modules/' + m + '/')))
   .concat(process.moduleLoadList.filter((m) => m === 'NativeModule https' || m === 'NativeModule http2' || m === 'NativeModule tls'));
 // Exits when answered: an HTTP/2 session in got's global agent would keep the process alive.
 const answer = (out) => process.stdout.write(JSON.stringify(out), () => process.exit(0));
 (async () => { ${script} })().then(answer, (e) => answer({ error: e.code ?? e.message }));`;
-  const out = execFileSync(process.execPath, ['-e', source], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const out = execFileSync(process.execPath, ['-e', source], { env: { PATH: process.env.PATH ?? '', NODE_DISABLE_COMPILE_CACHE: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(out) as Record<string, unknown>;
 }
 
