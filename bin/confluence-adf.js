@@ -24,7 +24,9 @@ if (fast !== undefined) writeAnswer(fast);
 else {
   // A closed pipe (`confluence-adf auth status | head -1`) ends the command quietly, as in every Unix
   // tool: src/cli/io.ts sees to it, touching process.stdout only when a command needs the real stream.
-  require('./load-cached.js')(path.join(__dirname, '..', 'dist', 'bundle', 'cli.cjs'), commandWords(argv)).main();
+  const loadCached = require('./load-cached.js');
+  const command = commandWords(argv);
+  loadCached(path.join(__dirname, '..', 'dist', 'bundle', loadCached.cliBundleFor(command)), command).main();
 }
 
 /**

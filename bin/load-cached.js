@@ -24,6 +24,15 @@ module.exports = function loadCached(file, variant = '') {
 };
 
 /**
+ * The CLI bundle a command starts from (`auth-status`, as the bin names it): the commands that read
+ * or write no page start from dist/bundle/cli-light.cjs, which leaves out the page and ADF verbs, the
+ * MCP server and the page writer (scripts/bundle.mjs); every other line, help and typos included,
+ * from cli.cjs, which has everything.
+ */
+const LIGHT_NOUNS = new Set(['auth', 'spaces', 'completion', '__complete']);
+module.exports.cliBundleFor = (command) => (LIGHT_NOUNS.has(command.split('-')[0]) ? 'cli-light.cjs' : 'cli.cjs');
+
+/**
  * What a bundle is compiled as: the function Node's module loader wraps a file in, with the loader's
  * __importExternal beside Node's five names (import() inside a script compiled from a cache has no
  * loader on Node 20, so the bundle's imports of packages outside it come back here; scripts/bundle.mjs).

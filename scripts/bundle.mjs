@@ -216,29 +216,58 @@ const listFormatOnFirstUse = {
   },
 };
 
+/**
+ * cli-light.cjs, for the commands that touch no page (bin/load-cached.js, LIGHT_NOUNS: auth, spaces,
+ * completion): the page and ADF verbs, the MCP server and the page writer are left out, and what
+ * loads them becomes a module that fails loudly. A start-up reads, and deserialises the skeleton of,
+ * a quarter less code (bench/rows/startup).
+ */
+const withoutPageCommands = {
+  name: 'without-page-commands',
+  setup(b) {
+    const pageWorld = [
+      [/[\\/]cli[\\/]program(-page-writes)?\.js$/, /^\.\/commands\/(pages\/|adf\/|serve\.js$)/],
+      [/[\\/]core[\\/]core\.js$/, /^\.\/(page-writer|confluence\/page-writes)\.js$/],
+    ];
+    b.onResolve({ filter: /\.js$/ }, (args) =>
+      pageWorld.some(([importer, path]) => importer.test(args.importer) && path.test(args.path)) ? { path: args.path, namespace: 'not-in-light' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'not-in-light' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in dist/bundle/cli-light.cjs: bin/load-cached.js sent a command there that needs cli.cjs`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
 fs.rmSync('dist/bundle', { recursive: true, force: true });
-await build({
-  entryPoints: ['dist/src/cli/entry.js'],
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  outfile: 'dist/bundle/cli.cjs',
-  external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
-  // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
-  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
-  define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
-  // packageVersion() reads package.json through import.meta only in the unbundled build.
-  logOverride: { 'empty-import-meta': 'silent' },
-  plugins: [lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkOnFirstUse, chalkWithoutItsDetection, mcpFromItsBundle],
-  // See importsThroughTheLoader below.
-  banner: { js: 'var __importExternal = typeof __importExternal === "function" ? __importExternal : (specifier) => import(specifier);' },
-  logLevel: 'warning',
-});
-importsThroughTheLoader('dist/bundle/cli.cjs');
-builtinsWithoutCopies('dist/bundle/cli.cjs');
-wrappedForTheLoader('dist/bundle/cli.cjs');
+/** The CLI bundle: cli.cjs holds every command; cli-light.cjs the same but for what reads or writes pages (see below). */
+async function buildCli(outfile, extraPlugins = []) {
+  await build({
+    entryPoints: ['dist/src/cli/entry.js'],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    external: ['@napi-rs/keyring', 'openid-client', '@inquirer/prompts', 'yaml'], // yaml: front matter only, loaded when a page is read or written
+    // jsonc-parser's main is a UMD build whose requires esbuild cannot follow; its ES modules bundle.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    define: { __CONFLUENCE_ADF_VERSION__: JSON.stringify(pkg.version) },
+    // packageVersion() reads package.json through import.meta only in the unbundled build.
+    logOverride: { 'empty-import-meta': 'silent' },
+    plugins: [...extraPlugins, lazyChildProcessForCommander, adfValidatorOutside, adfFromItsBundle, gotFromItsBundle, chalkOnFirstUse, chalkWithoutItsDetection, mcpFromItsBundle],
+    // See importsThroughTheLoader below.
+    banner: { js: 'var __importExternal = typeof __importExternal === "function" ? __importExternal : (specifier) => import(specifier);' },
+    logLevel: 'warning',
+  });
+  importsThroughTheLoader(outfile);
+  builtinsWithoutCopies(outfile);
+  wrappedForTheLoader(outfile);
+}
+
+await buildCli('dist/bundle/cli.cjs');
+await buildCli('dist/bundle/cli-light.cjs', [withoutPageCommands]);
 
 await build({
   stdin: { contents: "module.exports = require('got').default;", resolveDir: process.cwd(), loader: 'js' },

@@ -24,6 +24,7 @@ test('commands run the same from the code cache, and a damaged cache is rewritte
     const first = await runCli(['auth', 'status', '--offline'], { env });
     assert.equal(first.code, 0, first.stderr);
     assert.equal(caches().length, 1, 'the first run leaves a cache');
+    assert.match(caches()[0]!, /^cli-light-/, 'auth status starts from the bundle without the page commands');
     const file = path.join(cacheDir, caches()[0]!);
     assert.equal(fs.statSync(cacheDir).mode & 0o777, 0o700);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
@@ -45,6 +46,12 @@ test('commands run the same from the code cache, and a damaged cache is rewritte
     const typo = await runCli(['spaces', 'lsit'], { env });
     assert.equal(typo.code, 2);
     assert.equal(caches().length, 2, 'a mistyped command leaves no cache');
+    // ADF and page commands start from the bundle that has them.
+    const doc = path.join(cacheHome, 'doc.json');
+    fs.writeFileSync(doc, JSON.stringify({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'hi' }] }] }));
+    const markdown = await runCli(['adf', 'to-markdown', doc], { env });
+    assert.equal(markdown.stdout, 'hi\n', markdown.stderr);
+    assert.ok(caches().some((f) => /^cli-[a-z0-9]+-adf-to-markdown-/.test(f)), caches().join(', '));
     const login = await runCli(['auth', 'login', '--no-browser', '--client-id', DEFAULT_APP.clientId], {
       env: { ...env, CONFLUENCE_CLIENT_SECRET: DEFAULT_APP.clientSecret },
     });

@@ -58,6 +58,7 @@ test('npm pack builds, ships only what runs, and the installed bin answers --hel
       'completions/confluence-adf.bash',
       'completions/confluence-adf.fish',
       'dist/bundle/adf.cjs',
+      'dist/bundle/cli-light.cjs',
       'dist/bundle/cli.cjs',
       'dist/bundle/got-lazy.cjs',
       'dist/bundle/got.cjs',
