@@ -5,7 +5,7 @@ const FORMAT_HELP = 'markdown (with front matter) or adf (JSON); default: adf fo
 
 /** `pages create | update | edit`: the writing verbs, under the `pages` noun (created here if the readers have not). */
 export function addPageWriteCommands(program: Command, verbs: Verbs, action: ActionFactory, exitCodesHelp: string): void {
-  const pages = program.commands.find((c) => c.name() === 'pages') ?? program.command('pages').description('Confluence pages: read, search, write');
+  const pages = program.commands.find((c) => c.name() === 'pages') ?? verbs.noun(program, 'pages', 'Confluence pages: read, search, write');
 
   verbs.add(pages, 'create', (c) =>
     c

@@ -29,7 +29,16 @@ export class Verbs {
     this.target = argv ? namedVerb(argv) : undefined;
   }
 
-  add(noun: Command, name: string, define: (command: Command) => unknown): void {
+  /**
+   * A noun (or a command without verbs) of the program, or nothing once the line's verb has been
+   * found under an earlier noun: the rest of the tree is never consulted for it.
+   */
+  noun(program: Command, name: string, description: string, options?: { hidden: boolean }): Command | undefined {
+    return this.found ? undefined : program.command(name, options).description(description);
+  }
+
+  add(noun: Command | undefined, name: string, define: (command: Command) => unknown): void {
+    if (!noun) return;
     if (this.target && !(this.target[0] === noun.name() && this.target[1] === name)) this.waiting.push([noun, name, define]);
     else {
       this.found ||= this.target !== undefined;
@@ -78,7 +87,7 @@ export function buildProgram(options: { version: string; action: ActionFactory; 
     .configureOutput(options.output);
 
   const verbs = new Verbs(options.argv);
-  const auth = program.command('auth').description('sign in, check and sign out of Confluence Cloud');
+  const auth = verbs.noun(program, 'auth', 'sign in, check and sign out of Confluence Cloud');
 
   verbs.add(auth, 'login', (c) =>
     c
@@ -197,7 +206,7 @@ ${EXIT_CODES_HELP}`,
       .action(options.action(() => import('./commands/auth/refresh.js'))),
   );
 
-  const spaces = program.command('spaces').description('Confluence spaces');
+  const spaces = verbs.noun(program, 'spaces', 'Confluence spaces');
   verbs.add(spaces, 'list', (c) =>
     c
       .description('list the spaces of a site')
@@ -223,7 +232,7 @@ JSON: [ { id, key, name, type, status, url, ...every other field Confluence retu
       .action(options.action(() => import('./commands/spaces/list.js'))),
   );
 
-  const adf = program.command('adf').description('ADF documents offline (no login needed): to and from Markdown, and checked against the schema');
+  const adf = verbs.noun(program, 'adf', 'ADF documents offline (no login needed): to and from Markdown, and checked against the schema');
   verbs.add(adf, 'to-markdown', (c) =>
     c
       .description('print an ADF document as Markdown (what Markdown cannot show becomes a placeholder)')
@@ -273,7 +282,7 @@ JSON: { valid, errors: [ { path: JSON pointer into the document, message } ] }`,
       .action(options.action(() => import('./commands/adf/validate.js'))),
   );
 
-  const pages = program.command('pages').description('Confluence pages: read, search, browse the tree');
+  const pages = verbs.noun(program, 'pages', 'Confluence pages: read, search, browse the tree');
   verbs.add(pages, 'get', (c) =>
     c
       .description('print a page as Markdown with front matter (or as ADF)')
@@ -337,22 +346,20 @@ JSON: [ { id, type, title, space, spaceName, url, excerpt, lastModified } ]`,
   addPageWriteCommands(program, verbs, options.action, EXIT_CODES_HELP);
   verbs.finish();
 
-  program
-    .command('serve')
-    .description('run as a server for AI assistants: --mcp speaks MCP over stdio')
-    .option('--mcp', 'serve the Model Context Protocol on stdin/stdout')
+  verbs
+    .noun(program, 'serve', 'run as a server for AI assistants: --mcp speaks MCP over stdio')
+    ?.option('--mcp', 'serve the Model Context Protocol on stdin/stdout')
     .option('--log-file <file>', 'write logs to this file instead of stderr')
     .addHelpText('after', `\nExamples:\n  $ claude mcp add confluence -- confluence-adf serve --mcp\n  $ npx @modelcontextprotocol/inspector confluence-adf serve --mcp\n`)
     .action(options.action(() => import('./commands/serve.js')));
 
-  program
-    .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices([...SHELLS]))
+  verbs
+    .noun(program, 'completion', 'print a shell completion script (bash, zsh or fish)')
+    ?.addArgument(new Argument('<shell>', 'bash, zsh or fish').choices([...SHELLS]))
     .addHelpText('after', `\nExamples:\n  $ confluence-adf completion bash > ~/.local/share/bash-completion/completions/confluence-adf\n  $ confluence-adf completion zsh > "\${fpath[1]}/_confluence-adf"\n  $ confluence-adf completion fish > ~/.config/fish/completions/confluence-adf.fish\n`)
     .action(options.action(() => import('./commands/completion.js')));
 
-  program.command('__complete', { hidden: true }).argument('<what>').action(options.action(() => import('./commands/complete.js')));
+  verbs.noun(program, '__complete', '', { hidden: true })?.argument('<what>').action(options.action(() => import('./commands/complete.js')));
   // Commander reads the top-level --version anywhere on the line; after a verb it is that verb's own
   // flag (`pages get 123 --version 3`), so ours steps aside.
   const verbAt = options.argv?.findIndex((word) => program.commands.some((c) => c.name() === word)) ?? -1;
