@@ -163,10 +163,11 @@ const gotFromItsBundle = {
 };
 
 /**
- * On Node 20, bin/load-cached.js compiles the bundle with vm.Script and a code cache, and there an
- * `import()` of a package left outside the bundle fails ("A dynamic import callback was not
+ * bin/load-cached.js compiles the bundle with vm.Script and a code cache, and there (on Node 20 at
+ * least) an `import()` of a package left outside the bundle fails ("A dynamic import callback was not
  * specified") once the cache is used. Those imports go through `__importExternal`, which the loader
- * passes in (an import() made from its own file); a bundle required the ordinary way imports itself.
+ * passes in (an import() made from its own file); the banner's fallback, a plain import(), serves only
+ * a bundle run some other way.
  */
 function importsThroughTheLoader(file) {
   const code = fs.readFileSync(file, 'utf8');
