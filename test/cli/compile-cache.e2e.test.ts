@@ -12,7 +12,6 @@ import { AtlassianEmulator, DEFAULT_APP } from '../emulator/server.js';
 import { signedInHome } from '../support/core.js';
 import { runCli } from '../support/cli.js';
 
-
 test('commands run the same from the code cache, and a damaged cache is rewritten', async () => {
   const emu = await new AtlassianEmulator().start();
   const signedIn = await signedInHome(emu);
